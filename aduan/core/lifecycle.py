@@ -1,0 +1,773 @@
+"""The life of a complaint, in one place.
+
+Every change of status goes through one function here. Each runs in one
+transaction, locks the complaint row, checks that the change is legal from
+the current status (and, when given, that nobody changed the complaint since
+the caller loaded it), writes an :class:`Event` row and queues the messages
+the change causes in the outbox, in the same transaction. Nothing else
+assigns ``Complaint.status``. Views, the API, channels and jobs all call
+these functions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from aduan.lib.codes import format_code, period_of
+from aduan.lib.images import CleanImage
+
+from .models import (
+    Agency,
+    Attachment,
+    Category,
+    Channel,
+    CodeSequence,
+    Complaint,
+    Event,
+    Kelurahan,
+    Kind,
+    Privacy,
+    RejectionReason,
+    Role,
+    Status,
+    User,
+)
+from .notify import notify_reporter
+
+S = Status
+
+
+class TransitionError(Exception):
+    """A change that cannot be made; ``message`` is shown to the person who tried."""
+
+    code = "transition_error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class IllegalTransition(TransitionError):
+    code = "illegal_transition"
+
+
+class StaleComplaint(TransitionError):
+    code = "stale"
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset
+    target: str | None  # None: the status stays as it is
+
+
+# The lifecycle of DESIGN.md as data. ``target`` None keeps the status.
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("verify", frozenset({S.BARU}), S.TERVERIFIKASI),
+        Transition("dispatch", frozenset({S.BARU, S.TERVERIFIKASI}), S.DIDISPOSISIKAN),
+        Transition("acknowledge", frozenset({S.DIDISPOSISIKAN}), S.DIPROSES),
+        Transition(
+            "post_update",
+            frozenset({S.DIDISPOSISIKAN, S.DIPROSES, S.DITUNDA_ANGGARAN}),
+            None,
+        ),
+        Transition(
+            "request_info",
+            frozenset({S.BARU, S.TERVERIFIKASI, S.DIDISPOSISIKAN, S.DIPROSES}),
+            S.MENUNGGU_INFO,
+        ),
+        Transition("provide_info", frozenset({S.MENUNGGU_INFO}), None),
+        Transition("return_dispatch", frozenset({S.DIDISPOSISIKAN, S.DIPROSES}), S.TERVERIFIKASI),
+        Transition(
+            "defer_to_budget", frozenset({S.DIDISPOSISIKAN, S.DIPROSES}), S.DITUNDA_ANGGARAN
+        ),
+        Transition(
+            "resolve",
+            frozenset({S.DIDISPOSISIKAN, S.DIPROSES, S.DITUNDA_ANGGARAN}),
+            S.SELESAI,
+        ),
+        Transition("answer_directly", frozenset({S.BARU, S.TERVERIFIKASI}), S.SELESAI),
+        Transition("confirm", frozenset({S.SELESAI}), S.DITUTUP),
+        Transition("dispute", frozenset({S.SELESAI}), None),
+        Transition("close", frozenset({S.SELESAI}), S.DITUTUP),
+        Transition("reject", frozenset({S.BARU, S.TERVERIFIKASI}), S.DITOLAK),
+        Transition(
+            "merge",
+            frozenset({S.BARU, S.TERVERIFIKASI, S.DIDISPOSISIKAN, S.DIPROSES, S.MENUNGGU_INFO}),
+            S.DIGABUNG,
+        ),
+        Transition("rate", frozenset({S.SELESAI, S.DITUTUP}), None),
+    ]
+}
+
+
+def allowed_transitions(status: str) -> list[str]:
+    return [name for name, t in TRANSITIONS.items() if status in t.sources]
+
+
+def _actor_fields(actor: User | None, label: str) -> dict:
+    if actor is None:
+        return {"actor": None, "actor_label": label}
+    agency = actor.agency if actor.is_agency_staff else None
+    return {"actor": actor, "actor_label": label or actor.display_name, "agency": agency}
+
+
+def _apply(
+    complaint: Complaint,
+    name: str,
+    *,
+    event_kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    note: str = "",
+    is_public: bool = True,
+    data: dict | None = None,
+    expected_version: int | None = None,
+    target: str | None = None,
+    at=None,
+    changes: dict | None = None,
+) -> Event:
+    """Lock, check, change, record. Must run inside ``transaction.atomic``."""
+    transition = TRANSITIONS[name]
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleComplaint(
+            _(
+                "Aduan %(code)s baru saja diubah oleh orang lain. "
+                "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
+            )
+            % {"code": locked.code}
+        )
+    if locked.status not in transition.sources:
+        raise IllegalTransition(
+            _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.")
+            % {"status": locked.get_status_display()}
+        )
+    from_status = locked.status
+    to_status = target or transition.target or from_status
+    fields = {"status", "version", "updated_at"}
+    locked.status = to_status
+    locked.version = F("version") + 1
+    for field, value in (changes or {}).items():
+        setattr(locked, field, value)
+        fields.add(field)
+    locked.save(update_fields=sorted(fields))
+    locked.refresh_from_db()
+    event = Event.objects.create(
+        complaint=locked,
+        kind=event_kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        is_public=is_public,
+        data=data or {},
+        created_at=at or timezone.now(),
+        **_actor_fields(actor, actor_label),
+    )
+    # The caller's object reflects the new state (and drops stale relation caches).
+    complaint.refresh_from_db()
+    return event
+
+
+def _now(at):
+    return at or timezone.now()
+
+
+# -- intake ------------------------------------------------------------------
+
+
+def next_code(at) -> str:
+    """The next tracking code of the month of ``at``; call inside a transaction."""
+    local = timezone.localtime(at)
+    period = period_of(local.year, local.month)
+    # The UPDATE's row lock serialises concurrent submissions until commit.
+    if not CodeSequence.objects.filter(period=period).update(last=F("last") + 1):
+        try:
+            with transaction.atomic():
+                CodeSequence.objects.create(period=period, last=1)
+        except IntegrityError:
+            CodeSequence.objects.filter(period=period).update(last=F("last") + 1)
+    last = CodeSequence.objects.get(period=period).last
+    return format_code(local.year, local.month, last)
+
+
+def _store_photos(complaint: Complaint, photos: Sequence[CleanImage], event=None, public=True):
+    for photo in photos:
+        attachment = Attachment(
+            complaint=complaint,
+            event=event,
+            content_type=photo.content_type,
+            width=photo.width,
+            height=photo.height,
+            size=len(photo.data),
+            is_public=public,
+        )
+        attachment.file.save(
+            f"{uuid.uuid4().hex}.{photo.extension}", ContentFile(photo.data), save=False
+        )
+        attachment.save()
+
+
+def create_complaint(
+    *,
+    text: str,
+    channel: str,
+    kind: str = Kind.PENGADUAN,
+    privacy: str = Privacy.PUBLIK,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_email: str = "",
+    reporter_handle: str = "",
+    kelurahan: Kelurahan | None = None,
+    address: str = "",
+    latitude=None,
+    longitude=None,
+    category: Category | None = None,
+    photos: Sequence[CleanImage] = (),
+    submission_key: str | None = None,
+    actor: User | None = None,
+    at=None,
+) -> tuple[Complaint, bool]:
+    """File a complaint. Returns ``(complaint, created)``.
+
+    With a ``submission_key`` a retried submission returns the complaint of
+    the first attempt and creates nothing.
+    """
+    if submission_key:
+        existing = Complaint.objects.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    text = (text or "").strip()
+    if not text:
+        raise TransitionError(_("Isi aduan tidak boleh kosong."))
+    at = _now(at)
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                code=next_code(at),
+                submission_key=submission_key or None,
+                kind=kind,
+                privacy=privacy,
+                channel=channel,
+                text=text,
+                reporter_name=reporter_name.strip(),
+                reporter_phone=reporter_phone,
+                reporter_email=reporter_email.strip(),
+                reporter_handle=reporter_handle,
+                kelurahan=kelurahan,
+                kecamatan=kelurahan.kecamatan if kelurahan else None,
+                address=address.strip(),
+                latitude=latitude,
+                longitude=longitude,
+                category=category,
+                received_at=at,
+            )
+            event = Event.objects.create(
+                complaint=complaint,
+                kind=Event.Kind.CREATED,
+                to_status=Status.BARU,
+                is_public=True,
+                created_at=at,
+                data={"channel": channel},
+                **_actor_fields(actor, "" if actor else _("Pelapor")),
+            )
+            _store_photos(complaint, photos, event=None)
+            notify_reporter(complaint, event)
+    except IntegrityError:
+        # Two identical retries raced; the other one won.
+        if submission_key:
+            existing = Complaint.objects.filter(submission_key=submission_key).first()
+            if existing:
+                return existing, False
+        raise
+    return complaint, True
+
+
+# -- moderators ----------------------------------------------------------------
+
+
+@transaction.atomic
+def verify(complaint, actor, *, note="", expected_version=None, at=None) -> Event:
+    return _apply(
+        complaint,
+        "verify",
+        event_kind=Event.Kind.VERIFIED,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"verified_at": _now(at), "returned": False},
+        at=at,
+    )
+
+
+@transaction.atomic
+def dispatch(
+    complaint,
+    actor,
+    *,
+    lead: Agency,
+    supporting: Iterable[Agency] = (),
+    note="",
+    automatic=False,
+    expected_version=None,
+    at=None,
+) -> Event:
+    supporting = [a for a in supporting if a.pk != lead.pk]
+    at = _now(at)
+    changes = {"lead_agency": lead, "dispatched_at": at, "returned": False}
+    if complaint.verified_at is None:
+        changes["verified_at"] = at
+    names = ", ".join([lead.short_name] + [a.short_name for a in supporting])
+    event = _apply(
+        complaint,
+        "dispatch",
+        event_kind=Event.Kind.DISPATCHED,
+        actor=actor,
+        actor_label="" if actor else _("Sistem"),
+        note=note,
+        expected_version=expected_version,
+        changes=changes,
+        data={
+            "lead": lead.code,
+            "supporting": [a.code for a in supporting],
+            "automatic": automatic,
+            "agencies": names,
+        },
+        at=at,
+    )
+    complaint.supporting_agencies.set(supporting)
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def reject(complaint, actor, *, reason: RejectionReason, note="", expected_version=None, at=None):
+    event = _apply(
+        complaint,
+        "reject",
+        event_kind=Event.Kind.REJECTED,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"rejection_reason": reason, "closed_at": _now(at)},
+        data={"reason": reason.code, "referral": reason.referral},
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def merge(complaint, actor, *, into: Complaint, note="", expected_version=None, at=None):
+    if into.pk == complaint.pk:
+        raise TransitionError(_("Aduan tidak dapat digabung dengan dirinya sendiri."))
+    survivor = into
+    while survivor.merged_into_id:
+        survivor = survivor.merged_into
+    if survivor.status == Status.DIGABUNG or survivor.status in (Status.DITOLAK,):
+        raise TransitionError(_("Aduan tujuan sudah ditutup atau ditolak."))
+    event = _apply(
+        complaint,
+        "merge",
+        event_kind=Event.Kind.MERGED,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"merged_into": survivor, "closed_at": _now(at)},
+        data={"into": survivor.code},
+        at=at,
+    )
+    Event.objects.create(
+        complaint=survivor,
+        kind=Event.Kind.NOTE,
+        is_public=False,
+        note=_("Aduan %(code)s digabung ke aduan ini.") % {"code": complaint.code},
+        data={"merged": complaint.code},
+        created_at=_now(at),
+        **_actor_fields(actor, ""),
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def answer_directly(complaint, actor, *, answer: str, expected_version=None, at=None) -> Event:
+    """A moderator answers a simple question without dispatching it."""
+    if not answer.strip():
+        raise TransitionError(_("Jawaban tidak boleh kosong."))
+    at = _now(at)
+    event = _apply(
+        complaint,
+        "answer_directly",
+        event_kind=Event.Kind.RESOLVED,
+        actor=actor,
+        note=answer.strip(),
+        expected_version=expected_version,
+        changes={
+            "answer": answer.strip(),
+            "answered_at": at,
+            "first_response_at": complaint.first_response_at or at,
+            "verified_at": complaint.verified_at or at,
+        },
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def correct(
+    complaint,
+    actor,
+    *,
+    kind=None,
+    category=None,
+    privacy=None,
+    priority=None,
+    reason="",
+    expected_version=None,
+    at=None,
+) -> Event:
+    """Correct classification fields; every change is logged with before and after."""
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleComplaint(
+            _("Aduan %(code)s baru saja diubah oleh orang lain.") % {"code": locked.code}
+        )
+    if locked.status not in (set(Status) - {Status.DITOLAK, Status.DIGABUNG}):
+        raise IllegalTransition(_("Aduan ini tidak dapat dikoreksi lagi."))
+    changes, diff = {}, {}
+    for field, value in (
+        ("kind", kind),
+        ("privacy", privacy),
+        ("priority", priority),
+    ):
+        if value is not None and getattr(locked, field) != value:
+            diff[field] = [getattr(locked, field), value]
+            changes[field] = value
+    if category is not None and locked.category_id != category.pk:
+        diff["category"] = [locked.category.code if locked.category else None, category.code]
+        changes["category"] = category
+    if not changes:
+        raise TransitionError(_("Tidak ada yang diubah."))
+    if "privacy" in changes and not reason.strip():
+        raise TransitionError(_("Perubahan privasi wajib disertai alasan."))
+    for field, value in changes.items():
+        setattr(locked, field, value)
+    locked.version = F("version") + 1
+    locked.save(update_fields=[*changes, "version", "updated_at"])
+    locked.refresh_from_db()
+    complaint.refresh_from_db()
+    return Event.objects.create(
+        complaint=locked,
+        kind=Event.Kind.CORRECTED,
+        from_status=locked.status,
+        to_status=locked.status,
+        note=reason.strip(),
+        is_public=False,
+        data={"changes": diff},
+        created_at=_now(at),
+        **_actor_fields(actor, ""),
+    )
+
+
+# -- agencies ------------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge(complaint, actor, *, note="", expected_version=None, at=None) -> Event:
+    at = _now(at)
+    event = _apply(
+        complaint,
+        "acknowledge",
+        event_kind=Event.Kind.ACKNOWLEDGED,
+        actor=actor,
+        note=note,
+        expected_version=expected_version,
+        changes={"first_response_at": complaint.first_response_at or at},
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def post_update(
+    complaint, actor, *, note: str, public=True, photos=(), expected_version=None, at=None
+) -> Event:
+    """An interim update. The first update of a dispatched complaint is its first response."""
+    if not note.strip():
+        raise TransitionError(_("Isi perkembangan tidak boleh kosong."))
+    at = _now(at)
+    target = None
+    changes = {}
+    if complaint.status == Status.DIDISPOSISIKAN and public:
+        target = Status.DIPROSES
+        changes["first_response_at"] = complaint.first_response_at or at
+    event = _apply(
+        complaint,
+        "post_update",
+        event_kind=Event.Kind.UPDATE if public else Event.Kind.NOTE,
+        actor=actor,
+        note=note.strip(),
+        is_public=public,
+        expected_version=expected_version,
+        target=target,
+        changes=changes,
+        at=at,
+    )
+    _store_photos(complaint, photos, event=event, public=public)
+    if public:
+        notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def request_info(complaint, actor, *, question: str, expected_version=None, at=None) -> Event:
+    if not question.strip():
+        raise TransitionError(_("Pertanyaan untuk pelapor tidak boleh kosong."))
+    at = _now(at)
+    changes = {"resume_status": complaint.status}
+    if complaint.status in (Status.DIDISPOSISIKAN,):
+        changes["first_response_at"] = complaint.first_response_at or at
+    event = _apply(
+        complaint,
+        "request_info",
+        event_kind=Event.Kind.INFO_REQUESTED,
+        actor=actor,
+        note=question.strip(),
+        expected_version=expected_version,
+        changes=changes,
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def return_dispatch(complaint, actor, *, reason: str, expected_version=None, at=None) -> Event:
+    """The agency says "bukan wewenang": back to the moderators, flagged."""
+    if not reason.strip():
+        raise TransitionError(_("Alasan pengembalian wajib diisi."))
+    returned_from = complaint.lead_agency.code if complaint.lead_agency_id else None
+    event = _apply(
+        complaint,
+        "return_dispatch",
+        event_kind=Event.Kind.RETURNED,
+        actor=actor,
+        note=reason.strip(),
+        is_public=False,
+        expected_version=expected_version,
+        changes={"returned": True, "lead_agency": None, "dispatched_at": None},
+        data={"agency": returned_from},
+        at=at,
+    )
+    complaint.supporting_agencies.clear()
+    return event
+
+
+@transaction.atomic
+def defer_to_budget(
+    complaint, actor, *, year: int, plan: str, expected_version=None, at=None
+) -> Event:
+    at = _now(at)
+    local_year = timezone.localtime(at).year
+    if not (local_year <= int(year) <= local_year + 5):
+        raise TransitionError(
+            _("Tahun anggaran harus antara %(a)s dan %(b)s.")
+            % {"a": local_year, "b": local_year + 5}
+        )
+    if not plan.strip():
+        raise TransitionError(_("Rencana tindak lanjut wajib diisi."))
+    event = _apply(
+        complaint,
+        "defer_to_budget",
+        event_kind=Event.Kind.DEFERRED,
+        actor=actor,
+        note=plan.strip(),
+        expected_version=expected_version,
+        changes={
+            "budget_year": int(year),
+            "budget_plan": plan.strip(),
+            "first_response_at": complaint.first_response_at or at,
+        },
+        data={"year": int(year)},
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def resolve(
+    complaint,
+    actor,
+    *,
+    answer: str,
+    internal_note: str = "",
+    photos: Sequence[CleanImage] = (),
+    expected_version=None,
+    at=None,
+) -> Event:
+    if not answer.strip():
+        raise TransitionError(_("Jawaban untuk pelapor tidak boleh kosong."))
+    at = _now(at)
+    event = _apply(
+        complaint,
+        "resolve",
+        event_kind=Event.Kind.RESOLVED,
+        actor=actor,
+        note=answer.strip(),
+        expected_version=expected_version,
+        changes={
+            "answer": answer.strip(),
+            "answered_at": at,
+            "first_response_at": complaint.first_response_at or at,
+        },
+        data={"internal_note": internal_note.strip()} if internal_note.strip() else {},
+        at=at,
+    )
+    if internal_note.strip():
+        Event.objects.create(
+            complaint=complaint,
+            kind=Event.Kind.NOTE,
+            note=internal_note.strip(),
+            is_public=False,
+            created_at=at,
+            **_actor_fields(actor, ""),
+        )
+    _store_photos(complaint, photos, event=event, public=True)
+    notify_reporter(complaint, event)
+    return event
+
+
+# -- citizens --------------------------------------------------------------------
+
+
+@transaction.atomic
+def provide_info(complaint, *, text: str, photos=(), via: str = "web", at=None) -> Event:
+    if not text.strip():
+        raise TransitionError(_("Informasi tambahan tidak boleh kosong."))
+    target = complaint.resume_status or Status.TERVERIFIKASI
+    event = _apply(
+        complaint,
+        "provide_info",
+        event_kind=Event.Kind.INFO_PROVIDED,
+        actor_label=_("Pelapor"),
+        note=text.strip(),
+        target=target,
+        changes={"resume_status": ""},
+        data={"via": via},
+        at=at,
+    )
+    _store_photos(complaint, photos, event=event, public=complaint.privacy != Privacy.RAHASIA)
+    return event
+
+
+@transaction.atomic
+def confirm(complaint, *, note="", at=None) -> Event:
+    event = _apply(
+        complaint,
+        "confirm",
+        event_kind=Event.Kind.CONFIRMED,
+        actor_label=_("Pelapor"),
+        note=note.strip(),
+        changes={"closed_at": _now(at)},
+        at=at,
+    )
+    return event
+
+
+@transaction.atomic
+def dispute(complaint, *, reason: str, at=None) -> Event:
+    """The citizen disputes the answer: the complaint is reopened with its agency."""
+    if not reason.strip():
+        raise TransitionError(_("Jelaskan mengapa jawaban belum menyelesaikan masalah."))
+    target = Status.DIDISPOSISIKAN if complaint.lead_agency_id else Status.TERVERIFIKASI
+    event = _apply(
+        complaint,
+        "dispute",
+        event_kind=Event.Kind.DISPUTED,
+        actor_label=_("Pelapor"),
+        note=reason.strip(),
+        target=target,
+        changes={
+            "reopen_count": complaint.reopen_count + 1,
+            "answered_at": None,
+            "dispatched_at": _now(at) if complaint.lead_agency_id else None,
+        },
+        at=at,
+    )
+    return event
+
+
+@transaction.atomic
+def close(complaint, actor=None, *, note="", automatic=False, at=None) -> Event:
+    event = _apply(
+        complaint,
+        "close",
+        event_kind=Event.Kind.CLOSED,
+        actor=actor,
+        actor_label="" if actor else _("Sistem"),
+        note=note,
+        changes={"closed_at": _now(at)},
+        data={"automatic": automatic},
+        at=at,
+    )
+    notify_reporter(complaint, event)
+    return event
+
+
+@transaction.atomic
+def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None) -> Event:
+    try:
+        rating = int(rating)
+    except (TypeError, ValueError):
+        rating = 0
+    if not 1 <= rating <= 5:
+        raise TransitionError(_("Nilai harus antara 1 dan 5."))
+    if complaint.rating is not None:
+        raise TransitionError(_("Aduan ini sudah dinilai. Terima kasih."))
+    return _apply(
+        complaint,
+        "rate",
+        event_kind=Event.Kind.RATED,
+        actor_label=_("Pelapor"),
+        note=comment.strip(),
+        is_public=False,
+        changes={"rating": rating, "rating_comment": comment.strip()},
+        data={"rating": rating, "via": via},
+        at=at,
+    )
+
+
+def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None) -> Event:
+    """An internal note or an audit entry (e.g. a reporter's contact viewed)."""
+    return Event.objects.create(
+        complaint=complaint,
+        kind=kind,
+        note=note,
+        is_public=False,
+        data=data or {},
+        **_actor_fields(actor, ""),
+    )
+
+
+__all__ = [
+    "Channel",
+    "IllegalTransition",
+    "Role",
+    "StaleComplaint",
+    "TransitionError",
+]

@@ -1,0 +1,460 @@
+"""The domain core: areas, agencies, categories, complaints and their events."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aduan.lib.codes import new_token
+
+
+class Role(models.TextChoices):
+    MODERATOR = "moderator", _("Moderator (Diskominfo)")
+    ADMIN_OPD = "admin_opd", _("Admin OPD")
+    KEPALA_OPD = "kepala_opd", _("Kepala OPD")
+    PIMPINAN = "pimpinan", _("Pimpinan")
+    ADMIN_SISTEM = "admin_sistem", _("Admin sistem")
+
+
+class User(AbstractUser):
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, blank=True)
+    agency = models.ForeignKey(
+        "core.Agency",
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+    )
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def is_agency_staff(self) -> bool:
+        return self.role in (Role.ADMIN_OPD, Role.KEPALA_OPD) and self.agency_id is not None
+
+
+class Kecamatan(models.Model):
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100, unique=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Kelurahan(models.Model):
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    name = models.CharField(_("nama"), max_length=100)
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kelurahan")
+        verbose_name_plural = _("kelurahan")
+        constraints = [
+            models.UniqueConstraint(fields=["kecamatan", "name"], name="kelurahan_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.kecamatan.name}"
+
+
+class Agency(models.Model):
+    """An OPD (perangkat daerah) or BUMD that handles complaints."""
+
+    class Kind(models.TextChoices):
+        DINAS = "dinas", _("Dinas")
+        BADAN = "badan", _("Badan")
+        SATUAN = "satuan", _("Satuan")
+        BUMD = "bumd", _("BUMD")
+        KECAMATAN = "kecamatan", _("Kecamatan")
+        BAGIAN = "bagian", _("Bagian")
+        LAIN = "lain", _("Lainnya")
+
+    code = models.SlugField(_("kode"), max_length=30, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    short_name = models.CharField(_("singkatan"), max_length=40)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DINAS)
+    email = models.EmailField(_("e-mail"), blank=True)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["short_name"]
+        verbose_name = _("OPD")
+        verbose_name_plural = _("OPD")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class Category(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("OPD penanggung jawab"),
+        on_delete=models.PROTECT,
+        related_name="categories",
+    )
+    supporting_agencies = models.ManyToManyField(
+        Agency, verbose_name=_("OPD pendukung"), blank=True, related_name="+"
+    )
+    keywords = models.TextField(_("kata kunci"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RejectionReason(models.Model):
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    label = models.CharField(_("alasan"), max_length=120)
+    explanation = models.TextField(_("penjelasan untuk warga"))
+    referral = models.CharField(_("rujukan"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("alasan penolakan")
+        verbose_name_plural = _("alasan penolakan")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Status(models.TextChoices):
+    BARU = "baru", _("Diterima")
+    TERVERIFIKASI = "terverifikasi", _("Terverifikasi")
+    DIDISPOSISIKAN = "didisposisikan", _("Didisposisikan ke OPD")
+    DIPROSES = "diproses", _("Diproses OPD")
+    MENUNGGU_INFO = "menunggu_info", _("Menunggu informasi dari pelapor")
+    DITUNDA_ANGGARAN = "ditunda_anggaran", _("Direncanakan pada tahun anggaran")
+    SELESAI = "selesai", _("Selesai ditindaklanjuti")
+    DITUTUP = "ditutup", _("Ditutup")
+    DITOLAK = "ditolak", _("Ditolak")
+    DIGABUNG = "digabung", _("Digabung dengan aduan lain")
+
+
+# Code asks for a group, never for a list of labels (see STYLE.md).
+OPEN_STATUSES = frozenset(
+    {
+        Status.BARU,
+        Status.TERVERIFIKASI,
+        Status.DIDISPOSISIKAN,
+        Status.DIPROSES,
+        Status.MENUNGGU_INFO,
+        Status.DITUNDA_ANGGARAN,
+    }
+)
+ANSWERED_STATUSES = frozenset({Status.SELESAI})
+CLOSED_STATUSES = frozenset({Status.DITUTUP, Status.DITOLAK, Status.DIGABUNG})
+# Waiting for the citizen and budget deferral stop the clock.
+RUNNING_CLOCK_STATUSES = frozenset(
+    {Status.BARU, Status.TERVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES}
+)
+MODERATOR_STATUSES = frozenset({Status.BARU, Status.TERVERIFIKASI})
+AGENCY_STATUSES = frozenset({Status.DIDISPOSISIKAN, Status.DIPROSES, Status.DITUNDA_ANGGARAN})
+
+
+class Kind(models.TextChoices):
+    PENGADUAN = "pengaduan", _("Pengaduan")
+    ASPIRASI = "aspirasi", _("Aspirasi/saran")
+    INFORMASI = "informasi", _("Permintaan informasi")
+    APRESIASI = "apresiasi", _("Apresiasi")
+
+
+class Privacy(models.TextChoices):
+    PUBLIK = "publik", _("Publik")
+    ANONIM = "anonim", _("Anonim")
+    RAHASIA = "rahasia", _("Rahasia")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Situs web")
+    APP = "app", _("Aplikasi")
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    TELEGRAM = "telegram", _("Telegram")
+    EMAIL = "email", _("E-mail")
+    OPEN311 = "open311", _("Open311")
+    WALKIN = "walkin", _("Datang langsung")
+    PHONE = "phone", _("Telepon")
+    LETTER = "letter", _("Surat")
+    SOCIAL = "social", _("Media sosial")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    TINGGI = "tinggi", _("Tinggi")
+    DARURAT = "darurat", _("Darurat")
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def public(self):
+        """Complaints whose content may appear on public pages."""
+        return self.exclude(privacy=Privacy.RAHASIA).exclude(
+            status__in=(Status.BARU, Status.DITOLAK)
+        )
+
+    def for_agency(self, agency):
+        return self.filter(Q(lead_agency=agency) | Q(supporting_agencies=agency)).distinct()
+
+
+class Complaint(models.Model):
+    code = models.CharField(_("kode"), max_length=20, unique=True)
+    token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
+    # Idempotency: a retried submission (same form or Idempotency-Key) finds this row.
+    submission_key = models.CharField(max_length=100, unique=True, null=True, blank=True)
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.PENGADUAN)
+    privacy = models.CharField(
+        _("privasi"), max_length=10, choices=Privacy.choices, default=Privacy.PUBLIK
+    )
+    channel = models.CharField(_("kanal"), max_length=20, choices=Channel.choices)
+    priority = models.CharField(
+        _("prioritas"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.BARU, db_index=True
+    )
+
+    text = models.TextField(_("isi aduan"))
+    reporter_name = models.CharField(_("nama pelapor"), max_length=120, blank=True)
+    reporter_phone = models.CharField(_("telepon pelapor"), max_length=20, blank=True)
+    reporter_email = models.EmailField(_("e-mail pelapor"), blank=True)
+    # Channel-specific address for replies (WhatsApp wa_id, Telegram chat id, ...).
+    reporter_handle = models.CharField(max_length=120, blank=True)
+
+    kecamatan = models.ForeignKey(
+        Kecamatan, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    address = models.CharField(_("alamat/lokasi"), max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.PROTECT, related_name="complaints"
+    )
+    lead_agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="led_complaints"
+    )
+    supporting_agencies = models.ManyToManyField(
+        Agency, blank=True, related_name="supported_complaints"
+    )
+
+    received_at = models.DateTimeField(_("diterima"), default=timezone.now)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Set while waiting for the citizen: where the complaint returns afterwards.
+    resume_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    # An agency said "bukan wewenang"; moderators must look again.
+    returned = models.BooleanField(default=False)
+    budget_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    budget_plan = models.TextField(blank=True)
+    answer = models.TextField(_("jawaban"), blank=True)
+    rejection_reason = models.ForeignKey(
+        RejectionReason, null=True, blank=True, on_delete=models.PROTECT
+    )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    # Bumped by every transition: a stale form cannot silently overwrite a newer change.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("aduan")
+        verbose_name_plural = _("aduan")
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="complaint_status_recv"),
+            models.Index(fields=["lead_agency", "status"], name="complaint_agency_status"),
+            models.Index(fields=["reporter_phone"], name="complaint_reporter_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.privacy == Privacy.ANONIM
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.reporter_phone or self.reporter_email or self.reporter_handle)
+
+    @property
+    def summary(self) -> str:
+        first = " ".join(self.text.split())
+        return first if len(first) <= 90 else first[:87].rstrip() + "…"
+
+    def agencies(self):
+        """Lead first, then supporting agencies."""
+        result = [self.lead_agency] if self.lead_agency_id else []
+        return result + [a for a in self.supporting_agencies.all() if a.pk != self.lead_agency_id]
+
+
+class Event(models.Model):
+    """One row per change: the timeline, audit, notifications and reports read these."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Aduan diterima")
+        VERIFIED = "verified", _("Diverifikasi")
+        DISPATCHED = "dispatched", _("Didisposisikan")
+        ACKNOWLEDGED = "acknowledged", _("Diterima OPD")
+        UPDATE = "update", _("Perkembangan")
+        INFO_REQUESTED = "info_requested", _("Informasi tambahan diminta")
+        INFO_PROVIDED = "info_provided", _("Informasi tambahan dari pelapor")
+        RETURNED = "returned", _("Dikembalikan: bukan wewenang")
+        DEFERRED = "deferred", _("Direncanakan pada tahun anggaran")
+        RESOLVED = "resolved", _("Dijawab/diselesaikan")
+        CONFIRMED = "confirmed", _("Dikonfirmasi pelapor")
+        DISPUTED = "disputed", _("Dibantah pelapor, dibuka kembali")
+        CLOSED = "closed", _("Ditutup")
+        REJECTED = "rejected", _("Ditolak")
+        MERGED = "merged", _("Digabung")
+        CORRECTED = "corrected", _("Koreksi data")
+        NOTE = "note", _("Catatan internal")
+        RATED = "rated", _("Penilaian pelapor")
+        CONTACT_VIEWED = "contact_viewed", _("Kontak pelapor dilihat")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Who acted when there is no staff user: "pelapor", "sistem", a channel name.
+    actor_label = models.CharField(max_length=60, blank=True)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["complaint", "created_at"], name="event_complaint_time")]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+    @property
+    def actor_display(self) -> str:
+        if self.agency_id:
+            return self.agency.short_name
+        if self.actor_id and self.actor.role == Role.MODERATOR:
+            return str(_("Moderator"))
+        return self.actor_label or str(_("Sistem"))
+
+
+def attachment_path(instance, filename):
+    return f"aduan/{instance.complaint.received_at:%Y/%m}/{instance.complaint.token}/{filename}"
+
+
+class Attachment(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class CodeSequence(models.Model):
+    """The last tracking-code number given out per month (``2611``)."""
+
+    period = models.CharField(max_length=4, primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.period}:{self.last}"
+
+
+class OutboundMessage(models.Model):
+    """The outbox: written in the same transaction as the change it reports."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    channel = models.CharField(max_length=20)
+    recipient = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="messages"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A worker's claim: until this time nobody else sends it.
+    locked_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.recipient}"

@@ -1,0 +1,108 @@
+"""What the reporter is told, and on which channel.
+
+Messages are outbox rows written in the caller's transaction: if the change
+rolls back, nothing is sent; if it commits, the worker sends it, retrying.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import timezone
+
+from .models import Channel, Complaint, Event, OutboundMessage
+
+# Status events a reporter hears about. Internal notes never leave the building.
+_TEMPLATES = {
+    Event.Kind.CREATED: "Aduan Anda diterima dengan kode {code}. Pantau di {url}",
+    Event.Kind.DISPATCHED: "Aduan {code} diteruskan ke {agencies} untuk ditindaklanjuti. {url}",
+    Event.Kind.ACKNOWLEDGED: "Aduan {code} sedang diproses oleh {agency}. {url}",
+    Event.Kind.UPDATE: "Perkembangan aduan {code} dari {agency}: {note} {url}",
+    Event.Kind.INFO_REQUESTED: (
+        "Aduan {code}: petugas meminta informasi tambahan: {note} Balas lewat {url}"
+    ),
+    Event.Kind.DEFERRED: "Aduan {code} direncanakan pada tahun anggaran {year}: {note} {url}",
+    Event.Kind.RESOLVED: (
+        "Aduan {code} telah dijawab: {note} Bila belum selesai, sampaikan di {url}"
+    ),
+    Event.Kind.REJECTED: "Aduan {code} tidak dapat diproses: {reason}. {referral}{url}",
+    Event.Kind.MERGED: "Aduan {code} digabung dengan aduan {into}. Pantau di {url_into}",
+    Event.Kind.CLOSED: "Aduan {code} ditutup. Terima kasih telah menyampaikan aduan.",
+}
+
+_SMS_LIMIT = 459  # three concatenated SMS parts
+
+
+def tracking_url(complaint: Complaint, private: bool = True) -> str:
+    base = settings.SITE_URL.rstrip("/")
+    if private:
+        return f"{base}/k/{complaint.token}/"
+    return f"{base}/lacak/{complaint.code}/"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
+    template = _TEMPLATES.get(event.kind)
+    if template is None or not event.is_public:
+        return None
+    data = event.data or {}
+    reason = complaint.rejection_reason
+    into = complaint.merged_into
+    return template.format(
+        code=complaint.code,
+        url=tracking_url(complaint),
+        agencies=data.get("agencies") or (complaint.lead_agency or ""),
+        agency=(event.agency.short_name if event.agency_id else "petugas"),
+        note=_shorten(event.note, 240),
+        year=data.get("year", complaint.budget_year or ""),
+        reason=reason.label if reason else "",
+        referral=(f"Rujukan: {reason.referral}. " if reason and reason.referral else ""),
+        into=into.code if into else "",
+        url_into=tracking_url(into, private=False) if into else "",
+    )
+
+
+def reporter_routes(complaint: Complaint) -> list[tuple[str, str]]:
+    """(channel, recipient) pairs: the channel the citizen used first, else SMS or e-mail."""
+    if complaint.channel in (Channel.WHATSAPP, Channel.TELEGRAM) and complaint.reporter_handle:
+        return [(complaint.channel, complaint.reporter_handle)]
+    if complaint.channel == Channel.EMAIL and complaint.reporter_email:
+        return [("email", complaint.reporter_email)]
+    if complaint.reporter_phone:
+        return [("sms", complaint.reporter_phone)]
+    if complaint.reporter_email:
+        return [("email", complaint.reporter_email)]
+    return []
+
+
+def queue_message(channel, recipient, body, *, subject="", complaint=None) -> OutboundMessage:
+    return OutboundMessage.objects.create(
+        channel=channel,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        complaint=complaint,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def notify_reporter(complaint: Complaint, event: Event) -> list[OutboundMessage]:
+    body = render_reporter_message(complaint, event)
+    if not body:
+        return []
+    messages = []
+    for channel, recipient in reporter_routes(complaint):
+        text = _shorten(body, _SMS_LIMIT) if channel == "sms" else body
+        messages.append(
+            queue_message(
+                channel,
+                recipient,
+                text,
+                subject=f"[{complaint.code}] {event.get_kind_display()}",
+                complaint=complaint,
+            )
+        )
+    return messages

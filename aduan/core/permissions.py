@@ -1,0 +1,115 @@
+"""Who may see and do what: one role-to-permission map, scoped by agency.
+
+Access helpers return the same 404 for "does not exist" and "not yours", so a
+staff member cannot probe for complaints outside their reach.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import AGENCY_STATUSES, Complaint, Privacy, Role
+
+# Actions on complaints, by role. Agency roles act only on their agency's complaints.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.MODERATOR: frozenset(
+        {
+            "view_all",
+            "view_contact",
+            "verify",
+            "dispatch",
+            "reject",
+            "merge",
+            "answer_directly",
+            "correct",
+            "request_info",
+            "note",
+            "close",
+            "file_for_citizen",
+        }
+    ),
+    Role.ADMIN_OPD: frozenset(
+        {
+            "view_agency",
+            "view_contact",
+            "acknowledge",
+            "post_update",
+            "request_info",
+            "return_dispatch",
+            "defer_to_budget",
+            "resolve",
+            "note",
+            "assign",
+            "edit_templates",
+        }
+    ),
+    Role.KEPALA_OPD: frozenset(
+        {
+            "view_agency",
+            "view_contact",
+            "acknowledge",
+            "post_update",
+            "request_info",
+            "return_dispatch",
+            "defer_to_budget",
+            "resolve",
+            "note",
+            "assign",
+            "edit_templates",
+        }
+    ),
+    Role.PIMPINAN: frozenset({"view_all", "view_reports"}),
+    Role.ADMIN_SISTEM: frozenset({"view_all", "view_reports", "admin"}),
+}
+
+
+def has_perm(user, action: str) -> bool:
+    if not user.is_authenticated:
+        return False
+    return action in PERMISSIONS.get(user.role, frozenset())
+
+
+def visible_complaints(user):
+    """The complaints a staff member may see at all."""
+    if has_perm(user, "view_all"):
+        return Complaint.objects.all()
+    if has_perm(user, "view_agency") and user.agency_id:
+        return Complaint.objects.for_agency(user.agency_id)
+    return Complaint.objects.none()
+
+
+def access_complaint(user, code: str) -> Complaint:
+    complaint = visible_complaints(user).filter(code=code).first()
+    if complaint is None:
+        raise Http404("Aduan tidak ditemukan.")
+    return complaint
+
+
+def can_act(user, action: str, complaint: Complaint) -> bool:
+    """May ``user`` perform ``action`` on this complaint (ignoring its status)?"""
+    if not has_perm(user, action):
+        return False
+    if user.role in (Role.ADMIN_OPD, Role.KEPALA_OPD):
+        if not user.agency_id:
+            return False
+        agencies = {
+            complaint.lead_agency_id,
+            *complaint.supporting_agencies.values_list("id", flat=True),
+        }
+        if user.agency_id not in agencies:
+            return False
+        # An agency acts while the complaint is with it.
+        if complaint.status not in AGENCY_STATUSES and action != "note":
+            return False
+        # Answers, returns and questions to the citizen are the lead agency's to send.
+        lead_only = {"resolve", "return_dispatch", "defer_to_budget", "request_info"}
+        if action in lead_only and complaint.lead_agency_id != user.agency_id:
+            return False
+    return True
+
+
+def can_see_reporter(user, complaint: Complaint) -> bool:
+    """Anonymous complaints hide the reporter from everyone but the moderators."""
+    if not has_perm(user, "view_contact"):
+        return False
+    return not (complaint.privacy == Privacy.ANONIM and user.role != Role.MODERATOR)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("aduan/baru/", views.file_complaint, name="file"),
+    path("aduan/terkirim/<str:token>/", views.filed, name="filed"),
+    path("lacak/", views.track, name="track"),
+    path("lacak/<str:code>/", views.status, name="status"),
+    path("k/<str:token>/", views.own, name="own"),
+    path("k/<str:token>/informasi/", views.add_info, name="add_info"),
+    path("k/<str:token>/konfirmasi/", views.confirm, name="confirm"),
+    path("k/<str:token>/bantah/", views.dispute, name="dispute"),
+    path("k/<str:token>/nilai/", views.rate, name="rate"),
+]

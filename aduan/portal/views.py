@@ -1,0 +1,204 @@
+"""The citizen portal: file, track, add information, confirm or dispute, rate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aduan.core import lifecycle
+from aduan.core.models import Attachment, Channel, Complaint, Event, Privacy, Status
+from aduan.lib.codes import normalize_code
+
+from . import stash
+from .forms import (
+    KIND_HELP,
+    PRIVACY_HELP,
+    ComplaintForm,
+    DisputeForm,
+    InfoForm,
+    RatingForm,
+    TrackForm,
+    normalize_submission_key,
+)
+
+
+def home(request):
+    return render(request, "portal/home.html", {"track_form": TrackForm()})
+
+
+@require_http_methods(["GET", "POST"])
+def file_complaint(request):
+    if request.method == "POST":
+        key = normalize_submission_key(request.POST.get("submission_key"))
+        # A retried POST (double tap, flaky network) lands on the first result.
+        existing = Complaint.objects.filter(submission_key=key).first()
+        if existing:
+            return redirect("portal:filed", token=existing.token)
+        form = ComplaintForm(request.POST, request.FILES, stashed_photos=stash.count(key))
+        if form.is_valid():
+            data = form.cleaned_data
+            photos = stash.load(key) + data["photos"]
+            complaint, _created = lifecycle.create_complaint(
+                text=data["text"],
+                channel=Channel.WEB,
+                kind=data["kind"],
+                privacy=data["privacy"],
+                reporter_name=data["reporter_name"],
+                reporter_phone=data["reporter_phone"],
+                reporter_email=data["reporter_email"],
+                kelurahan=data["kelurahan"],
+                address=data["address"],
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                category=data["category"],
+                photos=photos,
+                submission_key=key,
+            )
+            stash.clear(key)
+            return redirect("portal:filed", token=complaint.token)
+        if form.valid_photos:
+            stash.save(key, form.valid_photos)
+        form.stashed_photos = stash.count(key)
+        status = 400
+    else:
+        form = ComplaintForm()
+        status = 200
+    return render(
+        request,
+        "portal/file.html",
+        {"form": form, "privacy_help": PRIVACY_HELP, "kind_help": KIND_HELP},
+        status=status,
+    )
+
+
+def filed(request, token):
+    complaint = get_object_or_404(Complaint, token=token)
+    return render(request, "portal/filed.html", {"complaint": complaint})
+
+
+def track(request):
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = normalize_code(form.cleaned_data["kode"])
+        if code and Complaint.objects.filter(code=code).exists():
+            return redirect("portal:status", code=code)
+        form.add_error("kode", _("Kode aduan tidak ditemukan. Periksa kembali penulisannya."))
+    status = 404 if form.is_bound and form.errors else 200
+    return render(request, "portal/track.html", {"form": form}, status=status)
+
+
+def _public_events():
+    return Prefetch(
+        "events",
+        queryset=Event.objects.filter(is_public=True).select_related("agency", "actor"),
+        to_attr="public_events",
+    )
+
+
+def status(request, code):
+    """Public tracking by code: what anyone holding the code may see."""
+    normalized = normalize_code(code)
+    if normalized != code:
+        if normalized:
+            return redirect("portal:status", code=normalized)
+        raise Http404
+    complaint = get_object_or_404(
+        Complaint.objects.select_related(
+            "lead_agency", "kelurahan", "category", "merged_into"
+        ).prefetch_related(_public_events()),
+        code=code,
+    )
+    return render(
+        request,
+        "portal/status.html",
+        {
+            "complaint": complaint,
+            "show_content": complaint.privacy != Privacy.RAHASIA,
+            "private": False,
+        },
+    )
+
+
+def _own(token) -> Complaint:
+    return get_object_or_404(
+        Complaint.objects.select_related(
+            "lead_agency", "kelurahan", "category", "merged_into"
+        ).prefetch_related(
+            _public_events(),
+            Prefetch("attachments", queryset=Attachment.objects.all(), to_attr="all_attachments"),
+        ),
+        token=token,
+    )
+
+
+def own(request, token, forms=None):
+    """The reporter's own page, reached through the secret link."""
+    complaint = _own(token)
+    forms = forms or {}
+    context = {
+        "complaint": complaint,
+        "show_content": True,
+        "private": True,
+        "info_form": forms.get("info") or InfoForm(),
+        "dispute_form": forms.get("dispute") or DisputeForm(),
+        "rating_form": forms.get("rating") or RatingForm(),
+        "can_add_info": complaint.status == Status.MENUNGGU_INFO,
+        "can_confirm": complaint.status == Status.SELESAI,
+        "can_rate": complaint.status in (Status.SELESAI, Status.DITUTUP)
+        and complaint.rating is None,
+    }
+    return render(request, "portal/status.html", context, status=400 if forms else 200)
+
+
+def _act(request, token, form_class, name, action):
+    complaint = get_object_or_404(Complaint, token=token)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return own(request, token, forms={name: form})
+    try:
+        action(complaint, form.cleaned_data)
+    except lifecycle.TransitionError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:own", token=token)
+
+
+@require_POST
+def add_info(request, token):
+    def action(complaint, data):
+        lifecycle.provide_info(complaint, text=data["text"], photos=data["photos"])
+        messages.success(request, _("Terima kasih, informasi Anda sudah kami terima."))
+
+    return _act(request, token, InfoForm, "info", action)
+
+
+@require_POST
+def confirm(request, token):
+    complaint = get_object_or_404(Complaint, token=token)
+    try:
+        lifecycle.confirm(complaint)
+        messages.success(request, _("Terima kasih. Aduan Anda kami tutup sebagai selesai."))
+    except lifecycle.TransitionError as exc:
+        messages.error(request, exc.message)
+    return redirect("portal:own", token=token)
+
+
+@require_POST
+def dispute(request, token):
+    def action(complaint, data):
+        lifecycle.dispute(complaint, reason=data["reason"])
+        messages.success(request, _("Aduan Anda dibuka kembali dan dikembalikan ke petugas."))
+
+    return _act(request, token, DisputeForm, "dispute", action)
+
+
+@require_POST
+def rate(request, token):
+    def action(complaint, data):
+        lifecycle.rate(complaint, rating=data["rating"], comment=data["comment"])
+        messages.success(request, _("Terima kasih atas penilaian Anda."))
+
+    return _act(request, token, RatingForm, "rating", action)

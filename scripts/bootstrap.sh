@@ -1,0 +1,54 @@
+# Shared set-up for scripts/run and scripts/test (sourced, not run).
+# Installs what a fresh Debian/Ubuntu machine with Python 3.11 lacks, then the
+# project's virtual environment. Safe to run again: each step checks first.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+VENV="$ROOT/.venv"
+PY="${PYTHON:-python3}"
+
+as_root() {
+  if [ "$(id -u)" = "0" ]; then "$@"; else sudo "$@"; fi
+}
+
+# Debian package names this project needs; installed only when missing.
+ensure_debs() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "==> installing system packages: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+ensure_venv() {
+  local requirements="$1"
+  if ! "$PY" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null; then
+    echo "Aduan needs Python 3.11 or newer as '$PY'." >&2
+    exit 1
+  fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "==> creating virtual environment in .venv"
+    "$PY" -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$(basename "$requirements")"
+  if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ] || [ requirements.txt -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    echo "==> installing Python packages from $requirements"
+    "$VENV/bin/pip" install -q --upgrade pip >/dev/null
+    "$VENV/bin/pip" install -q -r "$requirements"
+    "$VENV/bin/pip" install -q --no-deps -e .
+    touch "$stamp"
+  fi
+  export PATH="$VENV/bin:$PATH"
+}
+
+# python3-venv: Debian ships venv separately; libpango: WeasyPrint's PDF layout.
+# Debian's python3 is on a fresh machine; a python3 from elsewhere (pyenv) needs no venv package.
+BASE_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+if [ "$(command -v "$PY")" = "/usr/bin/python3" ]; then
+  BASE_DEBS+=(python3-venv)
+fi
