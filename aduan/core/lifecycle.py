@@ -45,6 +45,17 @@ from .notify import notify_reporter
 S = Status
 
 
+# Callables ``hook(complaint, event)`` run inside the transaction after every
+# event row this module writes: deadlines, triage and statistics subscribe here
+# (in their AppConfig.ready) instead of being written into each transition.
+TRANSITION_HOOKS: list = []
+
+
+def _after(complaint: Complaint, event: Event) -> None:
+    for hook in TRANSITION_HOOKS:
+        hook(complaint, event)
+
+
 class TransitionError(Exception):
     """A change that cannot be made; ``message`` is shown to the person who tried."""
 
@@ -137,6 +148,7 @@ def _apply(
     target: str | None = None,
     at=None,
     changes: dict | None = None,
+    m2m: dict | None = None,
 ) -> Event:
     """Lock, check, change, record. Must run inside ``transaction.atomic``."""
     transition = TRANSITIONS[name]
@@ -164,6 +176,8 @@ def _apply(
         fields.add(field)
     locked.save(update_fields=sorted(fields))
     locked.refresh_from_db()
+    for field, values in (m2m or {}).items():
+        getattr(locked, field).set(values)
     event = Event.objects.create(
         complaint=locked,
         kind=event_kind,
@@ -177,6 +191,7 @@ def _apply(
     )
     # The caller's object reflects the new state (and drops stale relation caches).
     complaint.refresh_from_db()
+    _after(complaint, event)
     return event
 
 
@@ -284,6 +299,7 @@ def create_complaint(
             )
             _store_photos(complaint, photos, event=None)
             notify_reporter(complaint, event)
+            _after(complaint, event)
     except IntegrityError:
         # Two identical retries raced; the other one won.
         if submission_key:
@@ -344,9 +360,9 @@ def dispatch(
             "automatic": automatic,
             "agencies": names,
         },
+        m2m={"supporting_agencies": supporting},
         at=at,
     )
-    complaint.supporting_agencies.set(supporting)
     notify_reporter(complaint, event)
     return event
 
@@ -469,7 +485,7 @@ def correct(
     locked.save(update_fields=[*changes, "version", "updated_at"])
     locked.refresh_from_db()
     complaint.refresh_from_db()
-    return Event.objects.create(
+    event = Event.objects.create(
         complaint=locked,
         kind=Event.Kind.CORRECTED,
         from_status=locked.status,
@@ -480,6 +496,8 @@ def correct(
         created_at=_now(at),
         **_actor_fields(actor, ""),
     )
+    _after(complaint, event)
+    return event
 
 
 # -- agencies ------------------------------------------------------------------
@@ -571,9 +589,9 @@ def return_dispatch(complaint, actor, *, reason: str, expected_version=None, at=
         expected_version=expected_version,
         changes={"returned": True, "lead_agency": None, "dispatched_at": None},
         data={"agency": returned_from},
+        m2m={"supporting_agencies": []},
         at=at,
     )
-    complaint.supporting_agencies.clear()
     return event
 
 

@@ -297,6 +297,14 @@ class Complaint(models.Model):
     reopen_count = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
+    # Deadlines, written by the deadlines app from its policy on every transition.
+    # ``due_at`` is the deadline of the stage the complaint is in now (null when
+    # no clock runs: paused, deferred to a budget year, answered, closed).
+    due_stage = models.CharField(max_length=20, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    dispatch_due_at = models.DateTimeField(null=True, blank=True)
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every transition: a stale form cannot silently overwrite a newer change.
     version = models.PositiveIntegerField(default=1)
 
@@ -310,6 +318,8 @@ class Complaint(models.Model):
             models.Index(fields=["status", "received_at"], name="complaint_status_recv"),
             models.Index(fields=["lead_agency", "status"], name="complaint_agency_status"),
             models.Index(fields=["reporter_phone"], name="complaint_reporter_phone"),
+            # The queues and the sweep read open complaints by nearest deadline.
+            models.Index(fields=["status", "due_at"], name="complaint_status_due"),
         ]
 
     def __str__(self) -> str:
