@@ -24,6 +24,8 @@ from aduan.core.models import (
     User,
 )
 
+pytest_plugins = ["aduan.testing.browser"]
+
 PASSWORD = "rahasia-uji-123"
 
 

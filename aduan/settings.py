@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "aduan.core",
     "aduan.portal",
     "aduan.office",
+    "aduan.deadlines",
     "aduan.channels",
     "aduan.reports",
 ]
@@ -121,6 +122,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "aduan" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {

@@ -6,7 +6,9 @@ from django.views.static import serve
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("kantor/tenggat/", include("aduan.deadlines.urls")),
     path("kantor/", include("aduan.office.urls")),
+    path("", include("aduan.channels.urls")),
     path("", include("aduan.portal.urls")),
 ]
 
