@@ -16,3 +16,5 @@ STORAGES = {
 # Fast hashing: tests log in many personas.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SITE_URL = "http://testserver"
+# WhiteNoise would otherwise scan a collected staticfiles/ folder for every test client.
+WHITENOISE_AUTOREFRESH = True

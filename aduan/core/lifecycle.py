@@ -34,6 +34,7 @@ from .models import (
     Event,
     Kelurahan,
     Kind,
+    Outcome,
     Privacy,
     RejectionReason,
     Role,
@@ -435,7 +436,9 @@ def answer_directly(complaint, actor, *, answer: str, expected_version=None, at=
             "answered_at": at,
             "first_response_at": complaint.first_response_at or at,
             "verified_at": complaint.verified_at or at,
+            "outcome": Outcome.ANSWERED,
         },
+        data={"outcome": Outcome.ANSWERED},
         at=at,
     )
     notify_reporter(complaint, event)
@@ -635,12 +638,22 @@ def resolve(
     answer: str,
     internal_note: str = "",
     photos: Sequence[CleanImage] = (),
+    outcome: str = Outcome.FIXED,
+    outcome_note: str = "",
     expected_version=None,
     at=None,
 ) -> Event:
     if not answer.strip():
         raise TransitionError(_("Jawaban untuk pelapor tidak boleh kosong."))
+    if outcome not in Outcome.values:
+        raise TransitionError(_("Hasil tindak lanjut tidak dikenal."))
+    if outcome in (Outcome.REFERRED, Outcome.CANNOT_ACT) and not outcome_note.strip():
+        raise TransitionError(
+            _("Sebutkan pihak rujukan atau alasan aduan tidak dapat ditindaklanjuti.")
+        )
     at = _now(at)
+    if outcome == Outcome.PLANNED and not complaint.budget_year:
+        raise TransitionError(_("Tentukan dulu tahun anggaran rencana penanganannya."))
     event = _apply(
         complaint,
         "resolve",
@@ -652,8 +665,10 @@ def resolve(
             "answer": answer.strip(),
             "answered_at": at,
             "first_response_at": complaint.first_response_at or at,
+            "outcome": outcome,
+            "outcome_note": outcome_note.strip(),
         },
-        data={"internal_note": internal_note.strip()} if internal_note.strip() else {},
+        data={"outcome": outcome, "outcome_note": outcome_note.strip()},
         at=at,
     )
     if internal_note.strip():
@@ -723,6 +738,8 @@ def dispute(complaint, *, reason: str, at=None) -> Event:
         changes={
             "reopen_count": complaint.reopen_count + 1,
             "answered_at": None,
+            "outcome": "",
+            "outcome_note": "",
             "dispatched_at": _now(at) if complaint.lead_agency_id else None,
         },
         at=at,
@@ -755,7 +772,8 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
         rating = 0
     if not 1 <= rating <= 5:
         raise TransitionError(_("Nilai harus antara 1 dan 5."))
-    if complaint.rating is not None:
+    # Read under the row lock: two taps at once must not both rate.
+    if Complaint.objects.select_for_update().get(pk=complaint.pk).rating is not None:
         raise TransitionError(_("Aduan ini sudah dinilai. Terima kasih."))
     return _apply(
         complaint,

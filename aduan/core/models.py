@@ -214,6 +214,16 @@ class Priority(models.TextChoices):
     DARURAT = "darurat", _("Darurat")
 
 
+class Outcome(models.TextChoices):
+    """What the answer honestly amounts to; shown to the citizen and counted in reports."""
+
+    FIXED = "ditangani", _("Sudah ditangani")
+    ANSWERED = "dijawab", _("Pertanyaan dijawab")
+    REFERRED = "dirujuk", _("Dirujuk ke pihak lain")
+    PLANNED = "direncanakan", _("Direncanakan pada tahun anggaran")
+    CANNOT_ACT = "tidak_dapat", _("Tidak dapat ditindaklanjuti")
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -288,6 +298,9 @@ class Complaint(models.Model):
     budget_year = models.PositiveSmallIntegerField(null=True, blank=True)
     budget_plan = models.TextField(blank=True)
     answer = models.TextField(_("jawaban"), blank=True)
+    outcome = models.CharField(_("hasil"), max_length=20, choices=Outcome.choices, blank=True)
+    # "Referred to X" names X; "cannot be acted on" says why.
+    outcome_note = models.CharField(_("keterangan hasil"), max_length=300, blank=True)
     rejection_reason = models.ForeignKey(
         RejectionReason, null=True, blank=True, on_delete=models.PROTECT
     )

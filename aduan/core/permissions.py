@@ -26,6 +26,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "note",
             "close",
             "file_for_citizen",
+            # The moderators' desk keeps its own response templates (Diskominfo).
+            "edit_templates",
+            "notifications",
         }
     ),
     Role.ADMIN_OPD: frozenset(
@@ -41,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "note",
             "assign",
             "edit_templates",
+            "notifications",
         }
     ),
     Role.KEPALA_OPD: frozenset(
@@ -56,6 +60,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "note",
             "assign",
             "edit_templates",
+            "notifications",
         }
     ),
     Role.PIMPINAN: frozenset({"view_all", "view_reports"}),
@@ -101,8 +106,16 @@ def can_act(user, action: str, complaint: Complaint) -> bool:
         # An agency acts while the complaint is with it.
         if complaint.status not in AGENCY_STATUSES and action != "note":
             return False
-        # Answers, returns and questions to the citizen are the lead agency's to send.
-        lead_only = {"resolve", "return_dispatch", "defer_to_budget", "request_info"}
+        # The citizen hears one voice: acknowledging, public updates, answers, returns
+        # and questions are the lead agency's; supporting agencies contribute notes.
+        lead_only = {
+            "acknowledge",
+            "post_update",
+            "resolve",
+            "return_dispatch",
+            "defer_to_budget",
+            "request_info",
+        }
         if action in lead_only and complaint.lead_agency_id != user.agency_id:
             return False
     return True

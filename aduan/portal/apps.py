@@ -5,3 +5,13 @@ class PortalConfig(AppConfig):
     name = "aduan.portal"
     label = "portal"
     verbose_name = "Portal warga"
+
+    def ready(self):
+        from aduan.core import jobs
+
+        from . import stash
+
+        # Photos kept for a corrected submission that never came.
+        jobs.register("portal.purge_stash", every_seconds=3600)(
+            lambda: stash.purge_older_than(24 * 3600)
+        )

@@ -49,7 +49,8 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class PhotosField(forms.FileField):
-    widget = MultipleFileInput
+    # ``accept`` lets a phone offer its camera and gallery instead of a file browser.
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("required", False)
@@ -93,7 +94,9 @@ class ComplaintForm(forms.Form):
         label=_("Kategori (boleh dikosongkan)"),
         queryset=Category.objects.filter(is_active=True),
         required=False,
-        empty_label=_("— tidak tahu, biar petugas yang memilih —"),
+        # Short enough not to be cut off in a select box on a 360 px phone.
+        empty_label=_("— tidak tahu —"),
+        help_text=_("Bila ragu, biarkan kosong: petugas yang akan memilihkan."),
     )
     kelurahan = KelurahanChoiceField(
         label=_("Kelurahan"),
@@ -132,16 +135,24 @@ class ComplaintForm(forms.Form):
         initial=Privacy.PUBLIK,
         widget=forms.RadioSelect,
     )
-    reporter_name = forms.CharField(label=_("Nama"), max_length=120, required=False)
+    reporter_name = forms.CharField(
+        label=_("Nama"),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     reporter_phone = forms.CharField(
         label=_("Nomor HP"),
         max_length=30,
         required=False,
+        # type=tel brings up the phone keypad; the value is still normalised here.
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=_("Kode aduan dan perkembangannya dikirim lewat SMS ke nomor ini."),
     )
     reporter_email = forms.EmailField(
         label=_("E-mail"),
         required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={"invalid": _("Alamat e-mail tidak valid, contoh: nama@contoh.id.")},
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -262,7 +273,10 @@ class RatingForm(forms.Form):
         choices=[(i, str(i)) for i in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Pilih nilai 1 sampai 5.")},
+        error_messages={
+            "required": _("Pilih nilai 1 sampai 5."),
+            "invalid_choice": _("Pilih nilai 1 sampai 5."),
+        },
     )
     comment = forms.CharField(
         label=_("Komentar (boleh dikosongkan)"),

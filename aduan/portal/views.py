@@ -7,11 +7,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aduan.core import lifecycle
 from aduan.core.models import Attachment, Channel, Complaint, Event, Privacy, Status
 from aduan.lib.codes import normalize_code
+from aduan.lib.privacy import mask_pii
 
 from . import stash
 from .forms import (
@@ -26,6 +27,7 @@ from .forms import (
 )
 
 
+@require_safe
 def home(request):
     return render(request, "portal/home.html", {"track_form": TrackForm()})
 
@@ -75,19 +77,22 @@ def file_complaint(request):
     )
 
 
+@require_safe
 def filed(request, token):
     complaint = get_object_or_404(Complaint, token=token)
     return render(request, "portal/filed.html", {"complaint": complaint})
 
 
+@require_safe
 def track(request):
     form = TrackForm(request.GET or None)
+    status = 400 if form.is_bound else 200
     if form.is_valid():
         code = normalize_code(form.cleaned_data["kode"])
         if code and Complaint.objects.filter(code=code).exists():
             return redirect("portal:status", code=code)
         form.add_error("kode", _("Kode aduan tidak ditemukan. Periksa kembali penulisannya."))
-    status = 404 if form.is_bound and form.errors else 200
+        status = 404
     return render(request, "portal/track.html", {"form": form}, status=status)
 
 
@@ -99,6 +104,7 @@ def _public_events():
     )
 
 
+@require_safe
 def status(request, code):
     """Public tracking by code: what anyone holding the code may see."""
     normalized = normalize_code(code)
@@ -112,12 +118,19 @@ def status(request, code):
         ).prefetch_related(_public_events()),
         code=code,
     )
+    # Anyone who knows or guesses a code sees this page: personal data is masked,
+    # as the privacy notice on the form promises the citizen.
+    names = [complaint.reporter_name] if complaint.reporter_name else []
+    for event in complaint.public_events:
+        event.note = mask_pii(event.note, names)
     return render(
         request,
         "portal/status.html",
         {
             "complaint": complaint,
             "show_content": complaint.privacy != Privacy.RAHASIA,
+            "public_text": mask_pii(complaint.text, names),
+            "public_answer": mask_pii(complaint.answer, names),
             "private": False,
         },
     )
@@ -135,8 +148,13 @@ def _own(token) -> Complaint:
     )
 
 
-def own(request, token, forms=None):
+@require_safe
+def own(request, token):
     """The reporter's own page, reached through the secret link."""
+    return _render_own(request, token)
+
+
+def _render_own(request, token, forms=None):
     complaint = _own(token)
     forms = forms or {}
     context = {
@@ -158,7 +176,7 @@ def _act(request, token, form_class, name, action):
     complaint = get_object_or_404(Complaint, token=token)
     form = form_class(request.POST, request.FILES)
     if not form.is_valid():
-        return own(request, token, forms={name: form})
+        return _render_own(request, token, forms={name: form})
     try:
         action(complaint, form.cleaned_data)
     except lifecycle.TransitionError as exc:
