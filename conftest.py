@@ -33,7 +33,9 @@ PASSWORD = "rahasia-uji-123"
 def city(db):
     klojen = Kecamatan.objects.create(code="35.73.02", name="Klojen")
     sukun = Kecamatan.objects.create(code="35.73.04", name="Sukun")
-    dpupr = Agency.objects.create(code="dpuprpkp", name="Dinas Pekerjaan Umum", short_name="DPUPRPKP")
+    dpupr = Agency.objects.create(
+        code="dpuprpkp", name="Dinas Pekerjaan Umum", short_name="DPUPRPKP"
+    )
     dlh = Agency.objects.create(code="dlh", name="Dinas Lingkungan Hidup", short_name="DLH")
     pdam = Agency.objects.create(code="pdam", name="Perumda Tugu Tirta", short_name="PDAM")
     kominfo = Agency.objects.create(code="diskominfo", name="Diskominfo", short_name="Diskominfo")
@@ -44,7 +46,9 @@ def city(db):
         "klojen": klojen,
         "sukun": sukun,
         "kauman": Kelurahan.objects.create(code="35.73.02.1001", name="Kauman", kecamatan=klojen),
-        "oro": Kelurahan.objects.create(code="35.73.02.1002", name="Oro-oro Dowo", kecamatan=klojen),
+        "oro": Kelurahan.objects.create(
+            code="35.73.02.1002", name="Oro-oro Dowo", kecamatan=klojen
+        ),
         "gadang": Kelurahan.objects.create(code="35.73.04.1001", name="Gadang", kecamatan=sukun),
         "dpupr": dpupr,
         "dlh": dlh,
@@ -67,7 +71,12 @@ def city(db):
 
 def _user(username, role, agency=None, **extra):
     user = User.objects.create_user(
-        username=username, password=PASSWORD, role=role, agency=agency, first_name=username.title(), **extra
+        username=username,
+        password=PASSWORD,
+        role=role,
+        agency=agency,
+        first_name=username.title(),
+        **extra,
     )
     return user
 

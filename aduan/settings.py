@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",
     "aduan.core",
     "aduan.portal",
     "aduan.office",
@@ -147,6 +148,10 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aduan Kota Malang <noreply@demo.aduan.id>")
 
 # Outbox senders per channel: a dotted path to a class with ``send(message)``.
+# The demo writes SMS and chat messages to a file; production sets, for example,
+# ADUAN_SMS_SENDER=aduan.channels.senders.GammuOutboxSender (or HttpSmsSender),
+# ADUAN_WHATSAPP_SENDER=aduan.channels.senders.WhatsAppSender,
+# ADUAN_TELEGRAM_SENDER=aduan.channels.senders.TelegramSender.
 ADUAN_SENDERS = {
     "sms": env_str("ADUAN_SMS_SENDER", "aduan.core.senders.FileSender"),
     "email": env_str("ADUAN_EMAIL_SENDER", "aduan.core.senders.DjangoEmailSender"),

@@ -28,9 +28,7 @@ def main() -> None:
     wib = ZoneInfo("Asia/Jakarta")
     rng = random.Random(2026)
     start = datetime(2026, 1, 1, tzinfo=wib)
-    moments = [
-        start + timedelta(seconds=rng.randrange(365 * 86400)) for _ in range(CALLS)
-    ]
+    moments = [start + timedelta(seconds=rng.randrange(365 * 86400)) for _ in range(CALLS)]
     later = [m + timedelta(seconds=rng.randrange(30 * 86400)) for m in moments]
     days = [rng.choice((1, 3, 5, 7)) for _ in range(CALLS)]
     # Django hands back UTC datetimes, which the calendar first converts to WIB.
@@ -57,12 +55,8 @@ def main() -> None:
             zip(moments_utc, later_utc),
         ),
     ]
-    print(
-        f"python {sys.version.split()[0]}, {CALLS:,} calls each, random 2026 datetimes"
-    )
-    print(
-        f"calendar setup (import holidays data, 2026 and 2027 tables): {setup * 1000:.1f} ms"
-    )
+    print(f"python {sys.version.split()[0]}, {CALLS:,} calls each, random 2026 datetimes")
+    print(f"calendar setup (import holidays data, 2026 and 2027 tables): {setup * 1000:.1f} ms")
     for name, call, pairs in rows:
         spent = timed(call, pairs)
         print(f"{name:<32} {spent:6.3f} s  {spent / CALLS * 1e6:5.2f} us/call")

@@ -91,7 +91,12 @@ def access_complaint(user, code: str) -> Complaint:
 
 
 def can_act(user, action: str, complaint: Complaint) -> bool:
-    """May ``user`` perform ``action`` on this complaint (ignoring its status)?"""
+    """May ``user`` perform ``action`` on this complaint?
+
+    The lifecycle decides which statuses allow a transition; this only adds
+    the agency rule: agency staff act while the complaint is with their
+    agency (notes at any time), and only the lead agency speaks to the citizen.
+    """
     if not has_perm(user, action):
         return False
     if user.role in (Role.ADMIN_OPD, Role.KEPALA_OPD):

@@ -181,7 +181,9 @@ def test_correct_logs_changes_and_requires_reason_for_privacy(complaint_in, city
     c = complaint_in(Status.BARU)
     with pytest.raises(lifecycle.TransitionError):
         lifecycle.correct(c, mira, privacy="rahasia")
-    event = lifecycle.correct(c, mira, privacy="rahasia", category=city["waste"], reason="Data pribadi")
+    event = lifecycle.correct(
+        c, mira, privacy="rahasia", category=city["waste"], reason="Data pribadi"
+    )
     assert event.data["changes"]["privacy"] == ["publik", "rahasia"]
     assert event.data["changes"]["category"] == ["jalan-rusak", "sampah"]
     assert event.actor == mira and not event.is_public

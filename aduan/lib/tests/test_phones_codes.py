@@ -5,7 +5,8 @@ from aduan.lib.phones import display_phone, normalize_phone
 
 
 @pytest.mark.parametrize(
-    "raw", ["081234567890", "6281234567890", "+62 812-3456-7890", "0812.3456.7890", "+6281234567890"]
+    "raw",
+    ["081234567890", "6281234567890", "+62 812-3456-7890", "0812.3456.7890", "+6281234567890"],
 )
 def test_indonesian_mobile_forms_are_one_subscriber(raw):
     assert normalize_phone(raw) == "+6281234567890"

@@ -1,0 +1,465 @@
+"""Endpoints of the citizen mobile-app API (v1).
+
+Identification without accounts: the app generates an opaque device token
+once per installation and sends it as ``X-Device-Token`` when filing and when
+listing "my complaints" (stored hashed per complaint in ``AppSubmission``).
+Acting on one complaint (information, confirm, dispute, rate) needs that
+complaint's secret token in ``X-Complaint-Token``, the same secret as the
+private web link; a wrong token looks exactly like an unknown code (404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+
+from django.db import transaction
+from django.db.models import Prefetch
+from ninja import Query
+from ninja import Status as Reply
+
+from aduan.core import lifecycle
+from aduan.core.models import (
+    Category,
+    Channel,
+    Complaint,
+    Event,
+    Kecamatan,
+    Kelurahan,
+    Kind,
+    Privacy,
+    Status,
+)
+from aduan.core.notify import tracking_url
+from aduan.lib.codes import normalize_code
+
+from .. import public
+from ..models import AppSubmission, hash_secret
+from . import reading
+from .errors import ApiError, error_body
+from .schemas import (
+    CategoryOut,
+    ComplaintIn,
+    ComplaintOut,
+    ConfirmIn,
+    DisputeIn,
+    ErrorOut,
+    FiledOut,
+    InfoIn,
+    KecamatanOut,
+    OwnComplaintOut,
+    RatingIn,
+    body_doc,
+)
+
+ERRORS = {400: ErrorOut, 404: ErrorOut, 409: ErrorOut, 415: ErrorOut}
+
+DEVICE_HEADER = {
+    "name": "X-Device-Token",
+    "in": "header",
+    "required": False,
+    "description": "Token acak buatan aplikasi (16-200 karakter A-Z a-z 0-9 . _ ~ -), "
+    "sama untuk satu pemasangan aplikasi.",
+    "schema": {"type": "string", "pattern": "^[A-Za-z0-9._~-]{16,200}$"},
+}
+COMPLAINT_TOKEN_HEADER = {
+    "name": "X-Complaint-Token",
+    "in": "header",
+    "required": True,
+    "description": "Token rahasia aduan (``token`` dari jawaban pengiriman).",
+    "schema": {"type": "string"},
+}
+IDEMPOTENCY_HEADER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Kunci unik per pengiriman (mis. UUID); pengiriman ulang dengan kunci yang "
+    "sama mendapat jawaban pertama, tanpa aduan ganda.",
+    "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,100}$"},
+}
+
+
+def register(api) -> None:
+    api.get("/categories", response=list[CategoryOut], tags=["referensi"])(categories)
+    api.get("/areas", response=list[KecamatanOut], tags=["referensi"])(areas)
+    api.post(
+        "/complaints",
+        response={201: FiledOut, **ERRORS},
+        tags=["aduan"],
+        openapi_extra={
+            **body_doc(ComplaintIn, multipart=True),
+            "parameters": [IDEMPOTENCY_HEADER, DEVICE_HEADER],
+        },
+    )(file_complaint)
+    api.get("/complaints/{code}", response={200: ComplaintOut, 404: ErrorOut}, tags=["aduan"])(
+        track
+    )
+    api.get(
+        "/me/complaints",
+        response={200: list[OwnComplaintOut], 400: ErrorOut},
+        tags=["aduan saya"],
+        openapi_extra={"parameters": [{**DEVICE_HEADER, "required": True}]},
+    )(my_complaints)
+    for path, view, model, multipart in (
+        ("/complaints/{code}/info", add_info, InfoIn, True),
+        ("/complaints/{code}/confirm", confirm, ConfirmIn, False),
+        ("/complaints/{code}/dispute", dispute, DisputeIn, False),
+        ("/complaints/{code}/rating", rate, RatingIn, False),
+    ):
+        api.post(
+            path,
+            response={200: OwnComplaintOut, **ERRORS},
+            tags=["aduan saya"],
+            openapi_extra={
+                **body_doc(model, multipart=multipart),
+                "parameters": [COMPLAINT_TOKEN_HEADER],
+            },
+        )(view)
+
+
+# -- reference data --------------------------------------------------------------------
+
+
+def categories(request):
+    """Active categories; a complaint may also be filed without one."""
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "description": c.description,
+            "agency": c.agency.short_name,
+        }
+        for c in Category.objects.filter(is_active=True).select_related("agency")
+    ]
+
+
+def _coord(value):
+    return float(value) if value is not None else None
+
+
+def areas(request):
+    """Every kecamatan with its kelurahan (codes are what ``kelurahan`` takes)."""
+    return [
+        {
+            "code": k.code,
+            "name": k.name,
+            "kelurahan": [
+                {
+                    "code": kel.code,
+                    "name": kel.name,
+                    "latitude": _coord(kel.latitude),
+                    "longitude": _coord(kel.longitude),
+                }
+                for kel in k.kelurahan.all()
+            ],
+        }
+        for k in Kecamatan.objects.prefetch_related("kelurahan")
+    ]
+
+
+# -- filing ------------------------------------------------------------------------------
+
+
+def _filed(complaint: Complaint) -> dict:
+    """Built from fields that never change, so a retry gets exactly the first answer."""
+    return {
+        "code": complaint.code,
+        "token": complaint.token,
+        "status": Status.BARU.value,
+        "received_at": complaint.received_at,
+        "tracking_url": tracking_url(complaint, private=False),
+        "private_url": tracking_url(complaint),
+    }
+
+
+def _fingerprint(fields: dict, files) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps(fields, sort_keys=True, default=str).encode("utf-8", "replace"))
+    for upload in files:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+    return digest.hexdigest()
+
+
+def _submission_key(device_hash: str, key: str) -> str:
+    # Namespaced and scoped to the device: "api:" keys never meet the portal's form keys.
+    return "api:" + hashlib.sha256(f"{device_hash}\x00{key}".encode()).hexdigest()[:60]
+
+
+def _replay(submission_key: str, fingerprint: str):
+    complaint = (
+        Complaint.objects.filter(submission_key=submission_key)
+        .select_related("app_submission")
+        .first()
+    )
+    if complaint is None:
+        return None
+    stored = getattr(complaint, "app_submission", None)
+    if stored is not None and not hmac.compare_digest(stored.fingerprint, fingerprint):
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            "Idempotency-Key ini sudah dipakai untuk aduan lain. Buat kunci baru.",
+            "Idempotency-Key",
+        )
+    return Reply(201, _filed(complaint))
+
+
+def file_complaint(request):
+    """File a complaint (JSON, or multipart with ``photos``). Answers 201 with code and token."""
+    key = reading.header(
+        request,
+        "Idempotency-Key",
+        reading.KEY_RE,
+        "invalid_idempotency_key",
+        "Idempotency-Key harus 1-100 karakter ASCII tanpa spasi.",
+    )
+    device = reading.header(
+        request,
+        "X-Device-Token",
+        reading.TOKEN_RE,
+        "invalid_device_token",
+        "X-Device-Token harus 16-200 karakter (huruf, angka, . _ ~ -).",
+    )
+    device_hash = hash_secret(device) if device else ""
+    data, files = reading.read_body(request, allow_files=True)
+    submission_key = fingerprint = None
+    if key:
+        submission_key = _submission_key(device_hash, key)
+        fingerprint = _fingerprint(data, files)
+        replay = _replay(submission_key, fingerprint)
+        if replay:
+            return replay
+    f = reading.Fields(data)
+    text = f.text("text", required=True, min_letters=15, label="Isi aduan")
+    kind = f.choice("kind", Kind.choices, Kind.PENGADUAN)
+    privacy = f.choice("privacy", Privacy.choices, Privacy.PUBLIK)
+    kelurahan_code = f.text("kelurahan", required=True, max_length=20, label="Kelurahan")
+    kelurahan = Kelurahan.objects.select_related("kecamatan").filter(code=kelurahan_code).first()
+    if kelurahan is None:
+        raise ApiError(400, "not_found", "Kelurahan tidak dikenal; lihat /areas.", "kelurahan")
+    category = None
+    category_code = f.text("category", max_length=40)
+    if category_code:
+        category = Category.objects.filter(code=category_code, is_active=True).first()
+        if category is None:
+            raise ApiError(
+                400, "not_found", "Kategori tidak dikenal; lihat /categories.", "category"
+            )
+    address = f.text("address", max_length=300)
+    latitude = f.coordinate("latitude", "-11", "6")
+    longitude = f.coordinate("longitude", "95", "141")
+    if (latitude is None) != (longitude is None):
+        raise ApiError(
+            400, "incomplete_location", "Isi latitude dan longitude sekaligus.", "longitude"
+        )
+    name = f.text("reporter_name", max_length=120, label="Nama")
+    phone = f.phone("reporter_phone")
+    email = f.email("reporter_email")
+    if privacy != Privacy.ANONIM:
+        if not name:
+            raise ApiError(
+                400, "required", "Nama wajib diisi, kecuali aduan anonim.", "reporter_name"
+            )
+        if not phone and not email:
+            raise ApiError(
+                400,
+                "contact_required",
+                "Isi nomor HP atau e-mail agar kami dapat mengabari Anda, kecuali aduan anonim.",
+                "reporter_phone",
+            )
+    photos = reading.clean_photos(files)
+    with transaction.atomic():
+        complaint, created = lifecycle.create_complaint(
+            text=text,
+            channel=Channel.APP,
+            kind=kind,
+            privacy=privacy,
+            reporter_name=name,
+            reporter_phone=phone,
+            reporter_email=email,
+            kelurahan=kelurahan,
+            address=address,
+            latitude=latitude,
+            longitude=longitude,
+            category=category,
+            photos=photos,
+            submission_key=submission_key,
+        )
+        if created:
+            AppSubmission.objects.create(
+                complaint=complaint,
+                device_token_hash=device_hash,
+                idempotency_key=key,
+                fingerprint=fingerprint or "",
+            )
+    if not created:  # a concurrent retry won the race; answer as it did
+        return _replay(submission_key, fingerprint)
+    return Reply(201, _filed(complaint))
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def _events():
+    return Prefetch(
+        "events",
+        queryset=Event.objects.filter(is_public=True).select_related("agency", "actor"),
+        to_attr="public_events",
+    )
+
+
+def _complaints():
+    return Complaint.objects.select_related(
+        "category", "lead_agency", "kelurahan__kecamatan", "merged_into"
+    ).prefetch_related(_events())
+
+
+def _complaint_dict(c: Complaint, *, own: bool) -> dict:
+    content = own or public.shows_content(c)
+    data = {
+        "code": c.code,
+        "status": c.status,
+        "status_label": str(c.get_status_display()),
+        "kind": c.kind,
+        "received_at": c.received_at,
+        "updated_at": c.updated_at,
+        "category": c.category.name if content and c.category else None,
+        "kelurahan": c.kelurahan.name if content and c.kelurahan else None,
+        "kecamatan": c.kelurahan.kecamatan.name if content and c.kelurahan else None,
+        "agency": c.lead_agency.name if c.lead_agency else None,
+        "text": c.text if own else public.masked_text(c),
+        "answer": (c.answer or None) if own else public.masked_answer(c),
+        "budget_year": c.budget_year,
+        "merged_into": c.merged_into.code if c.merged_into_id else None,
+        "timeline": [
+            {
+                "kind": e.kind,
+                "label": str(e.get_kind_display()),
+                "at": e.created_at,
+                "note": (e.note or None) if content else None,
+                "by": e.actor_display,
+            }
+            for e in c.public_events
+        ],
+    }
+    if own:
+        question = next(
+            (e.note for e in reversed(c.public_events) if e.kind == Event.Kind.INFO_REQUESTED),
+            None,
+        )
+        data.update(
+            token=c.token,
+            privacy=c.privacy,
+            address=c.address or None,
+            rating=c.rating,
+            can_add_info=c.status == Status.MENUNGGU_INFO,
+            can_confirm=c.status == Status.SELESAI,
+            can_rate=c.status in (Status.SELESAI, Status.DITUTUP) and c.rating is None,
+            info_question=question if c.status == Status.MENUNGGU_INFO else None,
+        )
+    return data
+
+
+def _not_found():
+    return ApiError(404, "not_found", "Aduan tidak ditemukan. Periksa kode Anda.", "code")
+
+
+def track(request, code: str):
+    """Public tracking by code: status and timeline; no reporter identity."""
+    normalized = normalize_code(code)
+    complaint = _complaints().filter(code=normalized).first() if normalized else None
+    if complaint is None:
+        raise _not_found()
+    return Reply(200, _complaint_dict(complaint, own=False))
+
+
+def my_complaints(request, limit: int = Query(50, ge=1, le=100)):
+    """Complaints filed from this device (``X-Device-Token``), newest first."""
+    device = reading.header(
+        request,
+        "X-Device-Token",
+        reading.TOKEN_RE,
+        "invalid_device_token",
+        "X-Device-Token harus 16-200 karakter (huruf, angka, . _ ~ -).",
+    )
+    if not device:
+        raise ApiError(400, "required", "X-Device-Token wajib dikirim.", "X-Device-Token")
+    complaints = _complaints().filter(app_submission__device_token_hash=hash_secret(device))
+    return Reply(
+        200, [_complaint_dict(c, own=True) for c in complaints.order_by("-received_at")[:limit]]
+    )
+
+
+# -- the reporter's actions ------------------------------------------------------------------
+
+
+def _own(request, code: str) -> Complaint:
+    token = request.headers.get("X-Complaint-Token") or ""
+    normalized = normalize_code(code)
+    complaint = Complaint.objects.filter(code=normalized).first() if normalized else None
+    if complaint is None or not hmac.compare_digest(
+        complaint.token.encode(), token.encode("utf-8", "replace")
+    ):
+        raise _not_found()
+    return complaint
+
+
+def _act(request, code: str, action, *, allow_files=False):
+    complaint = _own(request, code)
+    data, files = reading.read_body(request, allow_files=allow_files)
+    try:
+        action(complaint, reading.Fields(data), files)
+    except lifecycle.TransitionError as exc:
+        raise ApiError(409, exc.code, exc.message) from None
+    return Reply(200, _complaint_dict(_complaints().get(pk=complaint.pk), own=True))
+
+
+def add_info(request, code: str):
+    """Answer the staff's question (only while the complaint waits for information)."""
+
+    def action(complaint, f, files):
+        text = f.text("text", required=True, min_letters=1, label="Informasi")
+        photos = reading.clean_photos(files)
+        if complaint.status != Status.MENUNGGU_INFO:
+            raise ApiError(
+                409, "not_waiting_for_info", "Petugas tidak sedang meminta informasi tambahan."
+            )
+        lifecycle.provide_info(complaint, text=text, photos=photos, via="app")
+
+    return _act(request, code, action, allow_files=True)
+
+
+def confirm(request, code: str):
+    """The answer solved it: the complaint is closed."""
+
+    def action(complaint, f, files):
+        lifecycle.confirm(complaint, note=f.text("note", max_length=1000))
+
+    return _act(request, code, action)
+
+
+def dispute(request, code: str):
+    """The answer did not solve it: the complaint is reopened with the agency."""
+
+    def action(complaint, f, files):
+        reason = f.text("reason", required=True, min_letters=1, max_length=3000, label="Alasan")
+        lifecycle.dispute(complaint, reason=reason)
+
+    return _act(request, code, action)
+
+
+def rate(request, code: str):
+    """Rate the handling 1-5, once."""
+
+    def action(complaint, f, files):
+        rating = f.integer("rating", 1, 5)
+        comment = f.text("comment", max_length=2000, label="Komentar")
+        lifecycle.rate(complaint, rating=rating, comment=comment, via="app")
+
+    return _act(request, code, action)
+
+
+__all__ = ["error_body", "register"]

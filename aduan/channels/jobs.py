@@ -1,0 +1,53 @@
+"""Background polling for ``aduan worker``: Gammu's SQL inbox and the IMAP mailbox.
+
+Each job does nothing until its channel is configured, so a deployment
+without a modem or a mailbox pays nothing. A mailbox or database that is
+down is reported in the worker's log and tried again on the next pass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+
+from . import conf, email_intake, gammu
+
+log = logging.getLogger(__name__)
+
+
+def poll_gammu() -> str:
+    dsn = conf.get("ADUAN_GAMMU_DSN")
+    if not dsn:
+        return ""
+    try:
+        db = gammu.connect(dsn)
+    except Exception as exc:  # each database driver has its own error classes
+        log.warning("gammu inbox unreachable: %s", exc)
+        return f"gammu unreachable: {type(exc).__name__}"
+    try:
+        result = gammu.poll_inbox(db)
+    finally:
+        db.close()
+    if result.handled or result.rejected:
+        return f"handled={result.handled} rejected={result.rejected} pending={result.pending}"
+    return ""
+
+
+def poll_email() -> str:
+    if not conf.get("ADUAN_IMAP_HOST"):
+        return ""
+    try:
+        imap = email_intake.connect_imap()
+    except (OSError, RuntimeError, imaplib.IMAP4.error) as exc:
+        log.warning("IMAP unreachable: %s", exc)
+        return f"imap unreachable: {type(exc).__name__}"
+    try:
+        result = email_intake.poll_mailbox(imap, mailbox=conf.get("ADUAN_IMAP_MAILBOX") or "INBOX")
+    except (OSError, RuntimeError, imaplib.IMAP4.error) as exc:
+        log.warning("IMAP poll failed: %s", exc)
+        return f"imap failed: {type(exc).__name__}"
+    finally:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            imap.logout()
+    return f"handled={result.handled}" if result.handled else ""

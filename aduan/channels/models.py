@@ -1,0 +1,244 @@
+"""Channel records: who may post, what arrived, where a conversation stands, how replies went."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def new_api_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_public_token() -> str:
+    return secrets.token_hex(8)
+
+
+def hash_secret(value: str) -> str:
+    """Device tokens are stored hashed: a database dump must not let anyone act as a phone."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class ApiClient(models.Model):
+    """An Open311 client (a partner app or another government system) with its api_key."""
+
+    name = models.CharField(_("nama"), max_length=120)
+    api_key = models.CharField(_("api_key"), max_length=64, unique=True, default=new_api_key)
+    contact_email = models.EmailField(_("e-mail kontak"), blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("klien Open311")
+        verbose_name_plural = _("klien Open311")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Open311Submission(models.Model):
+    """Which client filed a complaint through Open311, and the token it may resolve."""
+
+    complaint = models.OneToOneField(
+        "core.Complaint", on_delete=models.CASCADE, related_name="open311_submission"
+    )
+    client = models.ForeignKey(ApiClient, on_delete=models.PROTECT, related_name="submissions")
+    token = models.CharField(max_length=32, unique=True, default=new_public_token)
+    device_id = models.CharField(max_length=120, blank=True)
+    account_id = models.CharField(max_length=120, blank=True)
+    media_url = models.URLField(max_length=500, blank=True)
+    attributes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class AppSubmission(models.Model):
+    """A complaint filed through the mobile-app API.
+
+    ``device_token_hash`` ties it to the installation that filed it ("my
+    complaints" without an account); ``fingerprint`` is the request that an
+    ``Idempotency-Key`` was first used with, so a reused key with another
+    body is refused rather than silently answered with the wrong complaint.
+    """
+
+    complaint = models.OneToOneField(
+        "core.Complaint", on_delete=models.CASCADE, related_name="app_submission"
+    )
+    device_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"app:{self.complaint_id}"
+
+
+class InboundGateway(models.Model):
+    """A gateway that posts to the generic signed webhook, with its own HMAC secret."""
+
+    name = models.SlugField(_("nama"), max_length=40, unique=True)
+    secret = models.CharField(_("kunci HMAC"), max_length=200)
+    description = models.CharField(_("keterangan"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gateway masuk")
+        verbose_name_plural = _("gateway masuk")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundMessageLog(models.Model):
+    """Every message that reached us, raw, with what became of it.
+
+    The unique (gateway, gateway_message_id) insert is the deduplication: a
+    gateway that redelivers gets the same row back and nothing happens twice.
+    Payloads without any id are stored with an empty id and never collide.
+    """
+
+    class Outcome(models.TextChoices):
+        RECEIVED = "received", _("Diterima")
+        CREATED = "created", _("Aduan dibuat")
+        STATUS_REPLY = "status_reply", _("Balasan status")
+        INFO_ADDED = "info_added", _("Informasi ditambahkan")
+        NOTE_ADDED = "note_added", _("Dicatat pada aduan")
+        RATED = "rated", _("Penilaian")
+        CONVERSATION = "conversation", _("Percakapan berlanjut")
+        REPLIED = "replied", _("Dibalas petunjuk")
+        KEPT = "kept", _("Disimpan untuk moderator")
+        REJECTED = "rejected", _("Ditolak")
+        IGNORED = "ignored", _("Diabaikan")
+        FAILED = "failed", _("Gagal diproses")
+
+    channel = models.CharField(_("kanal"), max_length=20)
+    gateway = models.CharField(_("gateway"), max_length=40)
+    gateway_message_id = models.CharField(max_length=300, blank=True)
+    sender = models.CharField(_("pengirim"), max_length=200, blank=True)
+    sender_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField(_("isi"), blank=True)
+    raw = models.JSONField(default=dict, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    outcome = models.CharField(
+        _("hasil"), max_length=20, choices=Outcome.choices, default=Outcome.RECEIVED
+    )
+    complaint = models.ForeignKey(
+        "core.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="inbound_messages",
+    )
+    error_code = models.CharField(max_length=40, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pesan masuk")
+        verbose_name_plural = _("pesan masuk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["gateway", "gateway_message_id"],
+                condition=~Q(gateway_message_id=""),
+                name="inbound_unique_gateway_id",
+            )
+        ]
+        indexes = [models.Index(fields=["channel", "sender", "created_at"], name="inbound_sender")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.gateway_message_id or self.pk}"
+
+
+class Conversation(models.Model):
+    """Where a WhatsApp or Telegram chat stands in the filing dialogue.
+
+    ``handle`` is the reply address (WhatsApp wa_id, Telegram chat id).
+    ``last_inbound_at`` also decides WhatsApp's 24-hour customer-service window.
+    """
+
+    channel = models.CharField(max_length=20)
+    handle = models.CharField(max_length=120)
+    state = models.CharField(max_length=30, default="idle")
+    data = models.JSONField(default=dict, blank=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "handle"], name="conversation_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.handle}:{self.state}"
+
+
+class SocialPost(models.Model):
+    """A social-media post a moderator imported as a complaint."""
+
+    class Platform(models.TextChoices):
+        FACEBOOK = "facebook", "Facebook"
+        INSTAGRAM = "instagram", "Instagram"
+        X = "x", "X (Twitter)"
+        TIKTOK = "tiktok", "TikTok"
+        YOUTUBE = "youtube", "YouTube"
+        OTHER = "other", _("Lainnya")
+
+    complaint = models.OneToOneField(
+        "core.Complaint", on_delete=models.CASCADE, related_name="social_post"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    author_handle = models.CharField(_("akun penulis"), max_length=120)
+    url = models.URLField(_("tautan"), max_length=500)
+    text = models.TextField(_("isi unggahan"))
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["url"], name="socialpost_unique_url"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.platform}:{self.author_handle}"
+
+
+class ChannelDelivery(models.Model):
+    """How an outbox row actually went out (WhatsApp: free text or an approved template)."""
+
+    class Mode(models.TextChoices):
+        TEXT = "text", _("Teks bebas")
+        TEMPLATE = "template", _("Templat")
+
+    message = models.ForeignKey(
+        "core.OutboundMessage", on_delete=models.CASCADE, related_name="deliveries"
+    )
+    channel = models.CharField(max_length=20)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.TEXT)
+    template_name = models.CharField(max_length=120, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.mode}:{self.provider_id}"

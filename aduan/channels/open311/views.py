@@ -1,0 +1,488 @@
+"""Open311 GeoReport v2 at /open311/v2/: services are categories, requests are complaints.
+
+Search results list only what the public feed shows (verified, not rejected,
+not ``rahasia``). A request looked up by its id is found while it waits for
+a moderator too, but its description, address and position stay hidden until
+it is verified. Reporter identity never leaves; ``rahasia`` complaints never
+appear at all. Errors use the spec's format and HTTP codes: 400 for a bad
+parameter, 403 for a missing or unknown ``api_key``, 404 for an unknown id.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation, ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.db.models import Q
+from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from aduan.core import lifecycle
+from aduan.core.models import (
+    OPEN_STATUSES,
+    Category,
+    Channel,
+    Complaint,
+    Kelurahan,
+    Kind,
+    Privacy,
+)
+from aduan.lib.codes import normalize_code
+from aduan.lib.phones import normalize_phone
+
+from .. import conf, public
+from ..models import ApiClient, Open311Submission
+from .render import FORMATS, error, respond
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+# When this service list last changed shape (the spec's "changeset").
+CHANGESET = "2026-01-01T00:00:00+07:00"
+OTHER_SERVICE = "lainnya"
+DEFAULT_DAYS = 90
+MAX_RESULTS = 1000
+MIN_DESCRIPTION = 15
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, description: str):
+        super().__init__(description)
+        self.status, self.description = status, description
+
+
+def _iso(value) -> str | None:
+    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
+
+
+def _param(data, name: str) -> str:
+    value = data.get(name, "")
+    if "\x00" in value:
+        raise BadRequest(
+            400, _("Parameter %(name)s berisi karakter yang tidak sah.") % {"name": name}
+        )
+    return value.strip()
+
+
+def _open311(view):
+    """Common wrapper: format check, jurisdiction check, errors in the spec's shape."""
+
+    def wrapper(request, fmt, **kwargs):
+        fmt = fmt.lower()
+        if fmt not in FORMATS:
+            return error("xml", 400, _("Format tidak didukung; gunakan .json atau .xml."))
+        try:
+            try:
+                data = request.POST if request.method == "POST" else request.GET
+            except (MultiPartParserError, SuspiciousOperation):
+                raise BadRequest(400, _("Isi permintaan tidak dapat dibaca.")) from None
+            jurisdiction = _param(data, "jurisdiction_id") or _param(request.GET, "jurisdiction_id")
+            expected = conf.get("ADUAN_OPEN311_JURISDICTION")
+            if jurisdiction and expected and jurisdiction != expected:
+                raise BadRequest(404, _("jurisdiction_id tidak dikenal."))
+            return view(request, fmt, **kwargs)
+        except BadRequest as exc:
+            return error(fmt, exc.status, exc.description)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return csrf_exempt(wrapper)
+
+
+def _method(request, fmt, allowed):
+    if request.method not in allowed:
+        response = error(fmt, 405, _("Metode tidak diizinkan."))
+        response["Allow"] = ", ".join(allowed)
+        return response
+    return None
+
+
+# -- discovery and services ----------------------------------------------------------
+
+
+@_open311
+def discovery(request, fmt):
+    if not_allowed := _method(request, fmt, ("GET", "HEAD")):
+        return not_allowed
+    base = settings.SITE_URL.rstrip("/")
+    data = {
+        "changeset": CHANGESET,
+        "contact": conf.get("ADUAN_OPEN311_CONTACT") or settings.DEFAULT_FROM_EMAIL,
+        "key_service": _("Hubungi admin sistem untuk meminta api_key."),
+        "endpoints": [
+            {
+                "specification": SPECIFICATION,
+                "url": f"{base}/open311/v2",
+                "changeset": CHANGESET,
+                "type": "production",
+                "formats": ["text/xml", "application/json"],
+            }
+        ],
+    }
+    return respond(fmt, "discovery", data)
+
+
+def _service(category: Category | None) -> dict:
+    if category is None:
+        return {
+            "service_code": OTHER_SERVICE,
+            "service_name": _("Lainnya / belum tahu"),
+            "description": _("Petugas akan memilih kategori yang tepat."),
+            "metadata": True,
+            "type": "realtime",
+            "keywords": None,
+            "group": None,
+        }
+    keywords = ", ".join(
+        w.strip() for w in category.keywords.replace("\n", ",").split(",") if w.strip()
+    )
+    return {
+        "service_code": category.code,
+        "service_name": category.name,
+        "description": category.description or None,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": keywords or None,
+        "group": category.agency.short_name,
+    }
+
+
+@_open311
+def services(request, fmt):
+    if not_allowed := _method(request, fmt, ("GET", "HEAD")):
+        return not_allowed
+    categories = Category.objects.filter(is_active=True).select_related("agency")
+    data = [_service(c) for c in categories] + [_service(None)]
+    return respond(fmt, "services", data)
+
+
+def _choices(pairs) -> list[dict]:
+    return [{"key": str(key), "name": str(name)} for key, name in pairs]
+
+
+def _attributes() -> list[dict]:
+    kelurahan = Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name")
+    return [
+        {
+            "variable": True,
+            "code": "jenis",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("Salah satu kunci pada daftar."),
+            "order": 1,
+            "description": _("Jenis laporan (bawaan: pengaduan)."),
+            "values": _choices(Kind.choices),
+        },
+        {
+            "variable": True,
+            "code": "privasi",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("Salah satu kunci pada daftar."),
+            "order": 2,
+            "description": _(
+                "publik: isi tampil di situs publik; anonim: identitas pelapor disembunyikan; "
+                "rahasia: tidak ada yang tampil di publik."
+            ),
+            "values": _choices(Privacy.choices),
+        },
+        {
+            "variable": True,
+            "code": "kelurahan",
+            "datatype": "singlevaluelist",
+            "required": False,
+            "datatype_description": _("Kode kelurahan (sama dengan address_id)."),
+            "order": 3,
+            "description": _("Kelurahan lokasi masalah."),
+            "values": _choices((k.code, f"{k.name}, Kec. {k.kecamatan.name}") for k in kelurahan),
+        },
+    ]
+
+
+def _category_for(code: str) -> Category | None:
+    """The category behind a service code; ``OTHER_SERVICE`` is no category. Raises 404."""
+    if code == OTHER_SERVICE:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise BadRequest(404, _("service_code tidak dikenal."))
+    return category
+
+
+@_open311
+def service_definition(request, fmt, service_code):
+    if not_allowed := _method(request, fmt, ("GET", "HEAD")):
+        return not_allowed
+    if "\x00" in service_code:
+        raise BadRequest(404, _("service_code tidak dikenal."))
+    category = _category_for(service_code)
+    code = category.code if category else OTHER_SERVICE
+    return respond(fmt, "service_definition", {"service_code": code, "attributes": _attributes()})
+
+
+# -- service requests -------------------------------------------------------------------
+
+
+def _media_url(complaint: Complaint) -> str | None:
+    attachment = next((a for a in complaint.attachments.all() if a.is_public), None)
+    if attachment is None:
+        return None
+    return settings.SITE_URL.rstrip("/") + attachment.file.url
+
+
+def request_dict(complaint: Complaint) -> dict:
+    """One complaint as an Open311 service request: public fields only."""
+    visible = public.shows_in_public_lists(complaint)
+    closed = public.is_closed(complaint)
+    kelurahan = complaint.kelurahan
+    address = public.masked_address(complaint) if visible else None
+    if visible and kelurahan:
+        place = f"Kel. {kelurahan.name}, Kec. {kelurahan.kecamatan.name}"
+        address = f"{address}, {place}" if address else place
+    return {
+        "service_request_id": complaint.code,
+        "status": "closed" if closed else "open",
+        "status_notes": public.status_note(complaint),
+        "service_name": complaint.category.name
+        if complaint.category
+        else _("Lainnya / belum tahu"),
+        "service_code": complaint.category.code if complaint.category else OTHER_SERVICE,
+        "description": public.masked_text(complaint) if visible else None,
+        "agency_responsible": complaint.lead_agency.name if complaint.lead_agency else None,
+        "service_notice": None,
+        "requested_datetime": _iso(complaint.received_at),
+        "updated_datetime": _iso(complaint.closed_at or complaint.answered_at)
+        if closed
+        else _iso(complaint.updated_at),
+        "expected_datetime": _iso(complaint.resolution_due_at) if not closed else None,
+        "address": address,
+        "address_id": kelurahan.code if (visible and kelurahan) else None,
+        "zipcode": None,
+        "lat": float(complaint.latitude) if visible and complaint.latitude is not None else None,
+        "long": float(complaint.longitude) if visible and complaint.longitude is not None else None,
+        "media_url": _media_url(complaint) if visible else None,
+    }
+
+
+def _base_queryset():
+    return (
+        Complaint.objects.exclude(privacy=Privacy.RAHASIA)
+        .select_related(
+            "category", "lead_agency", "kelurahan__kecamatan", "rejection_reason", "merged_into"
+        )
+        .prefetch_related("attachments")
+    )
+
+
+def _parse_date(data, name: str) -> datetime | None:
+    raw = _param(data, name)
+    if not raw:
+        return None
+    # A "+" in an unescaped query string arrives as a space: "08:15:30 07:00".
+    raw = re.sub(r" (\d{2}:?\d{2})$", r"+\1", raw)
+    try:
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError:
+        value = None
+    if value is None or not 2000 <= value.year <= 2100:
+        raise BadRequest(
+            400,
+            _("%(name)s harus berformat W3C/ISO 8601, misalnya 2026-11-05T08:15:30+07:00.")
+            % {"name": name},
+        ) from None
+    if value.tzinfo is None:
+        raise BadRequest(400, _("%(name)s harus menyertakan zona waktu.") % {"name": name})
+    return value
+
+
+def _csv(data, name: str) -> list[str]:
+    return [v.strip() for v in _param(data, name).split(",") if v.strip()]
+
+
+def _search(request):
+    data = request.GET
+    ids = _csv(data, "service_request_id")
+    queryset = _base_queryset()
+    if ids:
+        # The spec: a list of ids overrides every other filter.
+        codes = [c for c in (normalize_code(i) for i in ids[:MAX_RESULTS]) if c]
+        return list(queryset.filter(code__in=codes).order_by("-received_at"))
+    queryset = queryset.public()
+    service_codes = _csv(data, "service_code")
+    if service_codes:
+        wanted = Q(category__code__in=[c for c in service_codes if c != OTHER_SERVICE])
+        if OTHER_SERVICE in service_codes:
+            wanted |= Q(category__isnull=True)
+        queryset = queryset.filter(wanted)
+    statuses = _csv(data, "status")
+    if any(s not in ("open", "closed") for s in statuses):
+        raise BadRequest(400, _("status harus open, closed, atau keduanya dipisah koma."))
+    if statuses and set(statuses) != {"open", "closed"}:
+        if statuses[0] == "open":
+            queryset = queryset.filter(status__in=OPEN_STATUSES)
+        else:
+            queryset = queryset.exclude(status__in=OPEN_STATUSES)
+    start, end = _parse_date(data, "start_date"), _parse_date(data, "end_date")
+    window = timedelta(days=DEFAULT_DAYS)
+    if start and end and end < start:
+        raise BadRequest(400, _("end_date tidak boleh sebelum start_date."))
+    if start and end and end - start > window:
+        raise BadRequest(400, _("Rentang tanggal paling lama 90 hari."))
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - window
+    if end is None:
+        end = start + window
+    queryset = queryset.filter(received_at__gte=start, received_at__lte=end)
+    return list(queryset.order_by("-received_at")[:MAX_RESULTS])
+
+
+def _client(data) -> ApiClient:
+    key = _param(data, "api_key")
+    client = ApiClient.objects.filter(api_key=key, is_active=True).first() if key else None
+    if client is None:
+        raise BadRequest(403, _("api_key tidak valid atau tidak diberikan."))
+    return client
+
+
+def _coordinate(data, name: str, low: int, high: int) -> Decimal | None:
+    raw = _param(data, name)
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or not low <= value <= high:
+        raise BadRequest(400, _("%(name)s bukan koordinat yang sah.") % {"name": name})
+    return value.quantize(Decimal("0.000001"))
+
+
+def _attribute(data, code: str, allowed) -> str:
+    value = _param(data, f"attribute[{code}]")
+    if value and value not in allowed:
+        raise BadRequest(400, _("attribute[%(code)s] tidak dikenal.") % {"code": code})
+    return value
+
+
+def _create(request, fmt):
+    data = request.POST
+    client = _client(data)
+    service_code = _param(data, "service_code")
+    if not service_code:
+        raise BadRequest(400, _("service_code wajib diisi."))
+    try:
+        category = _category_for(service_code)
+    except BadRequest:
+        raise BadRequest(400, _("service_code tidak dikenal.")) from None
+    lat, lon = _coordinate(data, "lat", -90, 90), _coordinate(data, "long", -180, 180)
+    if (lat is None) != (lon is None):
+        raise BadRequest(400, _("lat dan long harus diisi bersama."))
+    address = _param(data, "address_string")[:300]
+    kelurahan_code = _param(data, "address_id") or _attribute(
+        data, "kelurahan", set(Kelurahan.objects.values_list("code", flat=True))
+    )
+    kelurahan = Kelurahan.objects.filter(code=kelurahan_code).first() if kelurahan_code else None
+    if kelurahan_code and kelurahan is None:
+        raise BadRequest(400, _("address_id bukan kode kelurahan yang dikenal."))
+    if lat is None and not address and kelurahan is None:
+        raise BadRequest(400, _("Lokasi wajib: lat/long, address_string atau address_id."))
+    description = _param(data, "description")
+    if sum(ch.isalnum() for ch in description) < MIN_DESCRIPTION:
+        raise BadRequest(400, _("description wajib diisi, minimal 15 huruf."))
+    kind = _attribute(data, "jenis", set(Kind.values)) or Kind.PENGADUAN
+    privacy = _attribute(data, "privasi", set(Privacy.values)) or Privacy.PUBLIK
+    email = _param(data, "email")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise BadRequest(400, _("email tidak valid.")) from None
+    phone = _param(data, "phone")
+    if phone:
+        try:
+            phone = normalize_phone(phone)
+        except ValueError:
+            raise BadRequest(400, _("phone tidak valid.")) from None
+    media_url = _param(data, "media_url")
+    if media_url:
+        try:
+            URLValidator(schemes=["http", "https"])(media_url)
+        except ValidationError:
+            raise BadRequest(400, _("media_url bukan URL yang sah.")) from None
+    name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
+    with transaction.atomic():
+        complaint, _created = lifecycle.create_complaint(
+            text=description[:5000],
+            channel=Channel.OPEN311,
+            kind=kind,
+            privacy=privacy,
+            reporter_name=name[:120],
+            reporter_phone=phone,
+            reporter_email=email,
+            kelurahan=kelurahan,
+            address=address,
+            latitude=lat,
+            longitude=lon,
+            category=category,
+        )
+        submission = Open311Submission.objects.create(
+            complaint=complaint,
+            client=client,
+            device_id=_param(data, "device_id")[:120],
+            account_id=_param(data, "account_id")[:120],
+            media_url=media_url[:500],
+            attributes={
+                k: v for k, v in data.items() if k.startswith("attribute[") and "\x00" not in v
+            },
+        )
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    item = {
+        "service_request_id": complaint.code,
+        "token": submission.token,
+        "service_notice": _("Aduan diterima dan akan diperiksa moderator."),
+    }
+    if submission.account_id:
+        item["account_id"] = submission.account_id
+    return respond(fmt, "service_requests", [item])
+
+
+@_open311
+def requests(request, fmt):
+    if request.method == "POST":
+        return _create(request, fmt)
+    if not_allowed := _method(request, fmt, ("GET", "HEAD", "POST")):
+        return not_allowed
+    return respond(fmt, "service_requests", [request_dict(c) for c in _search(request)])
+
+
+@_open311
+def request_detail(request, fmt, request_id):
+    if not_allowed := _method(request, fmt, ("GET", "HEAD")):
+        return not_allowed
+    code = normalize_code(request_id)
+    complaint = _base_queryset().filter(code=code).first() if code else None
+    if complaint is None:
+        raise BadRequest(404, _("service_request_id tidak ditemukan."))
+    return respond(fmt, "service_requests", [request_dict(complaint)])
+
+
+@_open311
+def token(request, fmt, token_id):
+    if not_allowed := _method(request, fmt, ("GET", "HEAD")):
+        return not_allowed
+    submission = (
+        Open311Submission.objects.select_related("complaint").filter(token=token_id).first()
+        if token_id.isalnum()
+        else None
+    )
+    if submission is None:
+        raise BadRequest(404, _("token tidak ditemukan."))
+    data = [{"service_request_id": submission.complaint.code, "token": submission.token}]
+    return respond(fmt, "service_requests", data)

@@ -1,0 +1,272 @@
+"""Inbound webhooks: SMSSync, the generic signed SMS webhook, WhatsApp, Telegram, e-mail.
+
+Every view checks the caller's secret or signature first: a request that
+fails it gets 403 and nothing is stored. A payload that passes but cannot be
+read gets a 400 naming the field; it is stored, and filed for the
+moderators when it reads like a complaint.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aduan.lib import gateways
+from aduan.lib.gateways import PayloadError
+from aduan.lib.phones import normalize_phone
+
+from . import conf, email_intake
+from .conversation import handle_chat
+from .intake import Handled, Outcome, keep_malformed, receive
+from .models import ChannelDelivery, InboundGateway
+from .sms import handle_sms
+
+SIGNATURE_HEADER = "X-Aduan-Signature"
+
+
+def _forbidden(message="Tanda tangan atau kunci rahasia tidak valid."):
+    return JsonResponse(
+        {"error": {"field": None, "code": "invalid_signature", "message": message}}, status=403
+    )
+
+
+def _bad_payload(exc: PayloadError, kept: bool) -> JsonResponse:
+    return JsonResponse({"error": exc.as_dict(), "kept": kept}, status=400)
+
+
+def _load_json(body: bytes):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise PayloadError("body", "invalid_payload", "body is not JSON") from None
+
+
+def _result(received) -> dict:
+    return {
+        "status": "duplicate" if received.duplicate else "ok",
+        "outcome": received.outcome or (received.log.outcome if received.log else ""),
+        "code": received.complaint.code if received.complaint else None,
+    }
+
+
+def _phone_or_blank(value) -> str:
+    try:
+        return normalize_phone(value) if isinstance(value, str) else ""
+    except ValueError:
+        return ""
+
+
+def _email_or_blank(value) -> str:
+    try:
+        return email_intake.address_of(value)[0]
+    except PayloadError:
+        return ""
+
+
+def _text_of(obj, *keys):
+    if isinstance(obj, dict):
+        for key in keys:
+            if isinstance(obj.get(key), str):
+                return obj[key]
+    return None
+
+
+# -- SMS -------------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def smssync(request):
+    """SMSSync-style Android gateway: a form post with a shared ``secret`` field."""
+    secret = conf.get("ADUAN_SMSSYNC_SECRET")
+    if not secret:
+        return JsonResponse(gateways.smssync_response(False, "not configured"), status=403)
+    try:
+        form = request.POST
+    except (MultiPartParserError, SuspiciousOperation):
+        return JsonResponse(gateways.smssync_response(False, "unreadable form"), status=400)
+    try:
+        msg = gateways.parse_smssync(form, expected_secret=secret)
+    except PayloadError as exc:
+        if exc.code == "invalid_secret":
+            return JsonResponse(gateways.smssync_response(False, exc.message), status=403)
+        fields = {k: form.get(k) for k in form if k != "secret"}
+        _entry, complaint = keep_malformed(
+            channel="sms",
+            gateway="smssync",
+            raw=fields,
+            error=exc,
+            text=fields.get("message"),
+            sender=_phone_or_blank(fields.get("from")),
+        )
+        body = gateways.smssync_response(False, exc.message)
+        body.update(error=exc.as_dict(), kept=complaint is not None)
+        return JsonResponse(body, status=400)
+    receive(msg, handle_sms)
+    return JsonResponse(gateways.smssync_response(True))
+
+
+def _gateway_secret(name: str) -> str:
+    row = InboundGateway.objects.filter(name=name, is_active=True).first()
+    if row is not None:
+        return row.secret
+    if name == "generic":
+        return conf.get("ADUAN_SMS_WEBHOOK_SECRET")
+    return ""
+
+
+@csrf_exempt
+@require_POST
+def sms_webhook(request, gateway: str):
+    """Our documented JSON webhook, signed ``X-Aduan-Signature: sha256=<hex HMAC of body>``."""
+    secret = _gateway_secret(gateway)
+    if not secret or not gateways.verify_hmac_sha256(
+        secret, request.body, request.headers.get(SIGNATURE_HEADER)
+    ):
+        return _forbidden()
+    obj = None
+    try:
+        obj = _load_json(request.body)
+        msg = gateways.parse_generic_sms(obj, gateway=gateway)
+    except PayloadError as exc:
+        _entry, complaint = keep_malformed(
+            channel="sms",
+            gateway=gateway,
+            raw=obj if obj is not None else request.body.decode("utf-8", "replace"),
+            error=exc,
+            text=_text_of(obj, "text"),
+            sender=_phone_or_blank(_text_of(obj, "from")),
+        )
+        return _bad_payload(exc, complaint is not None)
+    return JsonResponse(_result(receive(msg, handle_sms)))
+
+
+# -- WhatsApp --------------------------------------------------------------------
+
+
+def _whatsapp_verify(request):
+    challenge = gateways.whatsapp_challenge(request.GET, conf.get("ADUAN_WHATSAPP_VERIFY_TOKEN"))
+    if challenge is None:
+        return HttpResponse("Forbidden", status=403, content_type="text/plain")
+    return HttpResponse(challenge, content_type="text/plain")
+
+
+def _record_statuses(statuses: list[dict]) -> None:
+    """A delivery that WhatsApp reports failed is noted on its outbox row for the staff."""
+    for status in statuses:
+        if status.get("status") != "failed":
+            continue
+        delivery = ChannelDelivery.objects.filter(
+            channel="whatsapp", provider_id=status.get("id")
+        ).first()
+        if delivery is not None:
+            errors = json.dumps(status.get("errors"), ensure_ascii=False)[:1000]
+            type(delivery.message).objects.filter(pk=delivery.message_id).update(
+                last_error=f"whatsapp failed: {errors}"
+            )
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def whatsapp(request):
+    """Meta's WhatsApp Cloud API: GET is the subscription handshake, POST the events."""
+    if request.method == "GET":
+        return _whatsapp_verify(request)
+    if not gateways.verify_whatsapp_signature(
+        conf.get("ADUAN_WHATSAPP_APP_SECRET"),
+        request.body,
+        request.headers.get("X-Hub-Signature-256"),
+    ):
+        return _forbidden()
+    obj = None
+    try:
+        obj = _load_json(request.body)
+        messages, statuses = gateways.parse_whatsapp(obj)
+    except PayloadError as exc:
+        _entry, complaint = keep_malformed(
+            channel="whatsapp",
+            gateway="whatsapp_cloud",
+            raw=obj if obj is not None else request.body.decode("utf-8", "replace"),
+            error=exc,
+        )
+        return _bad_payload(exc, complaint is not None)
+    results = [_result(receive(msg, handle_chat)) for msg in messages]
+    _record_statuses(statuses)
+    return JsonResponse({"status": "ok", "messages": results})
+
+
+# -- Telegram --------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def telegram(request):
+    """Telegram Bot API updates; the secret token header was set with setWebhook."""
+    if not gateways.verify_telegram_secret(
+        conf.get("ADUAN_TELEGRAM_SECRET"),
+        request.headers.get("X-Telegram-Bot-Api-Secret-Token"),
+    ):
+        return _forbidden()
+    obj = None
+    try:
+        obj = _load_json(request.body)
+        msg = gateways.parse_telegram(obj)
+    except PayloadError as exc:
+        # Without a chat id nobody could be answered; the raw update is kept for the staff.
+        _entry, complaint = keep_malformed(
+            channel="telegram",
+            gateway="telegram",
+            raw=obj if obj is not None else request.body.decode("utf-8", "replace"),
+            error=exc,
+        )
+        return _bad_payload(exc, complaint is not None)
+    if msg is None:
+        # Group chats, bots and other update kinds: stored (once, by update_id) and ignored.
+        update_id = obj.get("update_id")
+        ignored = gateways.InboundMessage(
+            channel="telegram",
+            gateway="telegram",
+            gateway_message_id=str(update_id),
+            sender="",
+            received_at=datetime.now(UTC),
+            raw=obj,
+            message_type="ignored",
+        )
+        received = receive(ignored, lambda msg, entry: Handled(Outcome.IGNORED))
+        return JsonResponse(_result(received))
+    return JsonResponse(_result(receive(msg, handle_chat)))
+
+
+# -- E-mail ----------------------------------------------------------------------
+
+
+@csrf_exempt
+@require_POST
+def email(request):
+    """Inbound e-mail pushed by a mail service, signed like the SMS webhook."""
+    secret = conf.get("ADUAN_EMAIL_WEBHOOK_SECRET")
+    if not secret or not gateways.verify_hmac_sha256(
+        secret, request.body, request.headers.get(SIGNATURE_HEADER)
+    ):
+        return _forbidden()
+    obj = None
+    try:
+        obj = _load_json(request.body)
+        mail = email_intake.parse_webhook(obj)
+    except PayloadError as exc:
+        _entry, complaint = keep_malformed(
+            channel="email",
+            gateway=email_intake.GATEWAY,
+            raw=obj if obj is not None else request.body.decode("utf-8", "replace"),
+            error=exc,
+            text=_text_of(obj, "text"),
+            sender=_email_or_blank(_text_of(obj, "from")),
+        )
+        return _bad_payload(exc, complaint is not None)
+    return JsonResponse(_result(email_intake.receive_mail(mail)))

@@ -1,0 +1,323 @@
+"""Staff forms. Every action form carries the ``version`` of the complaint it was loaded with."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aduan.core.models import (
+    Agency,
+    Category,
+    Kind,
+    Priority,
+    Privacy,
+    RejectionReason,
+    Role,
+    User,
+)
+from aduan.core.permissions import visible_complaints
+from aduan.lib.codes import normalize_code
+from aduan.lib.images import ImageRejected, clean_image
+from aduan.portal.forms import PhotosField
+
+from .models import ResponseTemplate
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.short_name} — {obj.name}"
+
+
+class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.short_name} — {obj.name}"
+
+
+def _text(label, rows=4, required=True, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=5000,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ActionForm(forms.Form):
+    """The version the form was rendered with: the lifecycle refuses it if it is stale."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, complaint=None, user=None, **kwargs):
+        self.complaint = complaint
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if complaint is not None and not self.is_bound:
+            self.fields["version"].initial = complaint.version
+
+
+class VerifyForm(ActionForm):
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+
+
+class DispatchForm(ActionForm):
+    lead = AgencyChoiceField(
+        label=_("OPD utama"), queryset=Agency.objects.filter(is_active=True), empty_label="—"
+    )
+    supporting = AgencyMultipleChoiceField(
+        label=_("OPD pendukung"),
+        required=False,
+        queryset=Agency.objects.filter(is_active=True),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Centang bila penanganan perlu beberapa OPD. OPD utama menyusun jawaban."),
+    )
+    note = _text(_("Catatan untuk OPD (opsional)"), rows=2, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        category = self.complaint.category if self.complaint else None
+        # Pre-select the category's agencies: most dispatches follow the category.
+        if category is not None and not self.is_bound:
+            self.fields["lead"].initial = category.agency_id
+            self.fields["supporting"].initial = list(
+                category.supporting_agencies.values_list("pk", flat=True)
+            )
+
+    def clean(self):
+        data = super().clean()
+        lead = data.get("lead")
+        if lead is not None and data.get("supporting"):
+            data["supporting"] = [a for a in data["supporting"] if a.pk != lead.pk]
+        return data
+
+
+class RequestInfoForm(ActionForm):
+    question = _text(
+        _("Pertanyaan untuk pelapor"),
+        rows=3,
+        help_text=_("Dikirim ke pelapor. Tenggat berhenti sampai pelapor menjawab."),
+    )
+
+
+class RejectForm(ActionForm):
+    reason = forms.ModelChoiceField(
+        label=_("Alasan penolakan"),
+        queryset=RejectionReason.objects.filter(is_active=True),
+        empty_label="—",
+        help_text=_("Pelapor menerima penjelasan alasan ini beserta rujukannya."),
+    )
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(
+        label=_("Gabungkan ke aduan (kode)"),
+        max_length=30,
+        help_text=_("Kode aduan yang tetap berjalan, misalnya ADU-2611-0042."),
+    )
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+
+    def clean_into(self):
+        code = normalize_code(self.cleaned_data["into"])
+        target = visible_complaints(self.user).filter(code=code).first() if code else None
+        if target is None:
+            raise forms.ValidationError(_("Aduan dengan kode ini tidak ditemukan."))
+        return target
+
+
+class AnswerForm(ActionForm):
+    answer = _text(_("Jawaban untuk pelapor"), rows=6)
+
+
+class CorrectForm(ActionForm):
+    kind = forms.ChoiceField(label=_("Jenis"), choices=Kind.choices)
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    privacy = forms.ChoiceField(label=_("Privasi"), choices=Privacy.choices)
+    priority = forms.ChoiceField(label=_("Prioritas"), choices=Priority.choices)
+    reason = _text(
+        _("Alasan koreksi"),
+        rows=2,
+        required=False,
+        help_text=_("Wajib diisi bila privasi diubah."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        c = self.complaint
+        if c is not None and not self.is_bound:
+            for field in ("kind", "privacy", "priority"):
+                self.fields[field].initial = getattr(c, field)
+            self.fields["category"].initial = c.category_id
+
+    def clean(self):
+        data = super().clean()
+        c = self.complaint
+        changes_privacy = c is not None and data.get("privacy") not in (None, c.privacy)
+        if changes_privacy and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Perubahan privasi wajib disertai alasan."))
+        return data
+
+
+class AcknowledgeForm(ActionForm):
+    note = _text(_("Catatan untuk pelapor (opsional)"), rows=2, required=False)
+
+
+class UpdateForm(ActionForm):
+    note = _text(
+        _("Perkembangan untuk pelapor"),
+        rows=3,
+        help_text=_("Tampil di linimasa publik dan dikirim ke pelapor."),
+    )
+
+
+class NoteForm(ActionForm):
+    note = _text(
+        _("Catatan internal"),
+        rows=3,
+        help_text=_("Hanya terlihat oleh petugas, tidak dikirim ke pelapor."),
+    )
+
+
+class ReturnForm(ActionForm):
+    reason = _text(
+        _("Alasan bukan wewenang"),
+        rows=3,
+        help_text=_("Aduan kembali ke moderator dengan tanda dikembalikan."),
+    )
+
+
+class DeferForm(ActionForm):
+    year = forms.IntegerField(label=_("Tahun anggaran"))
+    plan = _text(_("Rencana tindak lanjut"), rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        year = timezone.localdate().year
+        self.fields["year"].widget.attrs.update(min=year, max=year + 5)
+        if not self.is_bound:
+            self.fields["year"].initial = year + 1
+
+
+class ResolveForm(ActionForm):
+    answer = _text(
+        _("Jawaban untuk pelapor"),
+        rows=6,
+        help_text=_("Jawaban tunggal yang dikirim ke pelapor dan tampil di halaman publik."),
+    )
+    internal_note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+    photos = PhotosField(
+        label=_("Foto hasil pekerjaan (opsional)"),
+        help_text=_("Paling banyak 5 foto JPG, PNG atau WebP."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+
+    def clean_photos(self):
+        files = self.cleaned_data["photos"]
+        limit = settings.ADUAN_MAX_PHOTOS
+        if len(files) > limit:
+            raise forms.ValidationError(_("Paling banyak %(n)s foto.") % {"n": limit})
+        cleaned = []
+        for upload in files:
+            try:
+                cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
+            except ImageRejected as exc:
+                raise forms.ValidationError(f"{upload.name}: {exc.message}") from exc
+        return cleaned
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.get_role_display()})"
+
+
+class AssignForm(ActionForm):
+    officer = OfficerChoiceField(label=_("Petugas"), queryset=User.objects.none(), empty_label="—")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        agency_id = self.user.agency_id if self.user is not None else None
+        self.fields["officer"].queryset = User.objects.filter(
+            agency_id=agency_id,
+            is_active=True,
+            role__in=(Role.ADMIN_OPD, Role.KEPALA_OPD),
+        ).order_by("first_name", "username")
+
+
+class BulkForm(forms.Form):
+    """Bulk actions of the queue. ``items`` are ``code:version`` pairs from the checkboxes."""
+
+    DISPATCH, REJECT = "dispatch", "reject"
+    action = forms.ChoiceField(
+        label=_("Tindakan massal"),
+        choices=[(DISPATCH, _("Disposisikan ke satu OPD")), (REJECT, _("Tolak dengan alasan"))],
+    )
+    lead = AgencyChoiceField(
+        label=_("OPD tujuan"),
+        queryset=Agency.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Alasan penolakan"),
+        queryset=RejectionReason.objects.filter(is_active=True),
+        required=False,
+        empty_label="—",
+    )
+    note = forms.CharField(label=_("Catatan internal (opsional)"), required=False, max_length=500)
+
+    def __init__(self, data=None, items=()):
+        super().__init__(data)
+        self.raw_items = list(items)
+
+    def clean(self):
+        data = super().clean()
+        items = []
+        for raw in self.raw_items:
+            code, _sep, version = str(raw).rpartition(":")
+            if code and version.isdigit():
+                items.append((code, int(version)))
+        if not items:
+            raise forms.ValidationError(_("Pilih minimal satu aduan."))
+        if len(items) > 100:
+            raise forms.ValidationError(_("Paling banyak 100 aduan sekaligus."))
+        data["items"] = items
+        if data.get("action") == self.DISPATCH and not data.get("lead"):
+            self.add_error("lead", _("Pilih OPD tujuan."))
+        if data.get("action") == self.REJECT and not data.get("reason"):
+            self.add_error("reason", _("Pilih alasan penolakan."))
+        return data
+
+
+class ResponseTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ResponseTemplate
+        fields = ["title", "category", "body", "is_active"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+        help_texts = {
+            "body": _(
+                "Tempat isian: {kode}, {nama_pelapor} (kosong untuk aduan anonim), "
+                "{kelurahan}, {opd}, {tanggal}."
+            )
+        }
+
+    def __init__(self, *args, agency=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agency = agency
+        self.fields["category"].queryset = Category.objects.filter(is_active=True)
+        self.fields["category"].empty_label = _("Umum (semua kategori)")
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        clash = ResponseTemplate.objects.filter(agency=self.agency, title__iexact=title)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(_("Judul ini sudah dipakai templat lain."))
+        return title

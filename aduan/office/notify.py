@@ -1,0 +1,161 @@
+"""Staff notifications: in-app rows plus an e-mail copy through the outbox.
+
+:func:`on_transition` is a ``lifecycle.TRANSITION_HOOKS`` subscriber (see
+``OfficeConfig.ready``): it runs inside the transition's transaction, so a
+rolled-back change notifies nobody. Citizens are told by ``core.notify``;
+this module only tells staff.
+
+Who hears what:
+- a new dispatch: the staff of the lead and supporting agencies;
+- a return (bukan wewenang): the moderators;
+- a citizen's reply or dispute: whoever holds the complaint now: the lead
+  agency's staff, or the moderators while it is in their queue;
+- a supporting agency's note: the lead agency's staff (a contribution);
+- an assignment: the officer (called from the assign action).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aduan.core.models import (
+    MODERATOR_STATUSES,
+    Complaint,
+    Event,
+    Privacy,
+    Role,
+    User,
+)
+from aduan.core.notify import queue_message
+
+from .models import Notification
+
+AGENCY_ROLES = (Role.ADMIN_OPD, Role.KEPALA_OPD)
+
+
+def agency_staff(agency_ids):
+    return User.objects.filter(agency_id__in=agency_ids, role__in=AGENCY_ROLES, is_active=True)
+
+
+def moderators():
+    return User.objects.filter(role=Role.MODERATOR, is_active=True)
+
+
+def _summary(complaint: Complaint) -> str:
+    # A confidential complaint's content stays in the application, out of mailboxes.
+    return "" if complaint.privacy == Privacy.RAHASIA else complaint.summary
+
+
+def _holders(complaint: Complaint):
+    """Whoever must act next on a complaint the citizen just touched."""
+    if complaint.status in MODERATOR_STATUSES or not complaint.lead_agency_id:
+        return moderators()
+    return agency_staff([complaint.lead_agency_id])
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def notify_staff(users, complaint: Complaint, kind: str, text: str, *, exclude=None) -> int:
+    """One in-app notification and one e-mail (if the user has an address) per user."""
+    text = _clip(text)
+    url = settings.SITE_URL.rstrip("/") + reverse("office:complaint", args=[complaint.code])
+    subject = f"[{complaint.code}] {Notification.Kind(kind).label}"
+    sent = 0
+    seen = set()
+    for user in users:
+        if user.pk in seen or (exclude is not None and user.pk == exclude):
+            continue
+        seen.add(user.pk)
+        Notification.objects.create(recipient=user, complaint=complaint, kind=kind, text=text)
+        if user.email:
+            queue_message(
+                "email",
+                user.email,
+                f"{text}\n\n{_('Buka aduan:')} {url}",
+                subject=subject,
+                complaint=complaint,
+            )
+        sent += 1
+    return sent
+
+
+def on_transition(complaint: Complaint, event: Event) -> None:
+    kind = event.kind
+    code = complaint.code
+    actor = event.actor_id
+    if kind == Event.Kind.DISPATCHED:
+        summary = _summary(complaint)
+        lead = complaint.lead_agency
+        notify_staff(
+            agency_staff([lead.pk]),
+            complaint,
+            Notification.Kind.DISPATCHED,
+            _("Disposisi baru %(code)s untuk %(agency)s sebagai OPD utama. %(summary)s")
+            % {"code": code, "agency": lead.short_name, "summary": summary},
+            exclude=actor,
+        )
+        for agency in complaint.supporting_agencies.all():
+            notify_staff(
+                agency_staff([agency.pk]),
+                complaint,
+                Notification.Kind.DISPATCHED,
+                _("Disposisi baru %(code)s: %(agency)s diminta mendukung %(lead)s. %(summary)s")
+                % {
+                    "code": code,
+                    "agency": agency.short_name,
+                    "lead": lead.short_name,
+                    "summary": summary,
+                },
+                exclude=actor,
+            )
+    elif kind == Event.Kind.RETURNED:
+        agency = event.agency.short_name if event.agency_id else _("OPD")
+        notify_staff(
+            moderators(),
+            complaint,
+            Notification.Kind.RETURNED,
+            _("%(agency)s mengembalikan aduan %(code)s (bukan wewenang): %(reason)s")
+            % {"agency": agency, "code": code, "reason": event.note},
+            exclude=actor,
+        )
+    elif kind == Event.Kind.INFO_PROVIDED:
+        notify_staff(
+            _holders(complaint),
+            complaint,
+            Notification.Kind.INFO_PROVIDED,
+            _("Pelapor aduan %(code)s mengirim informasi tambahan.") % {"code": code},
+        )
+    elif kind == Event.Kind.DISPUTED:
+        notify_staff(
+            _holders(complaint),
+            complaint,
+            Notification.Kind.DISPUTED,
+            _("Pelapor membantah jawaban aduan %(code)s: %(reason)s")
+            % {"code": code, "reason": event.note},
+        )
+    elif (
+        kind == Event.Kind.NOTE
+        and event.agency_id
+        and complaint.lead_agency_id
+        and event.agency_id != complaint.lead_agency_id
+    ):
+        notify_staff(
+            agency_staff([complaint.lead_agency_id]),
+            complaint,
+            Notification.Kind.CONTRIBUTION,
+            _("%(agency)s menambahkan kontribusi pada aduan %(code)s.")
+            % {"agency": event.agency.short_name, "code": code},
+            exclude=actor,
+        )
+
+
+def register() -> None:
+    from aduan.core import lifecycle
+
+    if on_transition not in lifecycle.TRANSITION_HOOKS:
+        lifecycle.TRANSITION_HOOKS.append(on_transition)

@@ -1,0 +1,257 @@
+"""The complaint page for staff, its actions, and the logged "show contact"."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from aduan.core import lifecycle
+from aduan.core.models import OPEN_STATUSES, Attachment, Complaint, Event
+from aduan.core.permissions import (
+    access_complaint,
+    can_act,
+    can_see_reporter,
+    has_perm,
+    visible_complaints,
+)
+
+from ..actions import ACTIONS, available_actions
+from ..models import Assignment
+from ..responses import render_template, templates_for
+from .common import staff_required
+
+DUPLICATE_WINDOW = timedelta(days=30)
+
+
+def _load(user, code) -> Complaint:
+    """The complaint with everything the page shows, through the access helper (404 otherwise)."""
+    access_complaint(user, code)
+    return (
+        Complaint.objects.select_related(
+            "category",
+            "category__agency",
+            "lead_agency",
+            "kelurahan",
+            "kecamatan",
+            "rejection_reason",
+            "merged_into",
+        )
+        .prefetch_related(
+            "supporting_agencies",
+            Prefetch(
+                "events",
+                queryset=Event.objects.select_related("actor", "agency").prefetch_related(
+                    "attachments"
+                ),
+                to_attr="all_events",
+            ),
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.select_related("officer", "agency"),
+                to_attr="all_assignments",
+            ),
+        )
+        .get(code=code)
+    )
+
+
+def related_complaints(user, complaint: Complaint, see_reporter: bool) -> dict:
+    """Possible duplicates and links, limited to what ``user`` may see anyway.
+
+    Same reporter phone is offered only to staff who may see the reporter:
+    for everyone else it would tie an anonymous complaint to a person.
+    """
+    visible = visible_complaints(user).exclude(pk=complaint.pk).select_related("kelurahan")
+    similar = []
+    if complaint.category_id and complaint.kelurahan_id:
+        similar = list(
+            visible.filter(
+                category_id=complaint.category_id,
+                kelurahan_id=complaint.kelurahan_id,
+                status__in=OPEN_STATUSES,
+                received_at__gte=complaint.received_at - DUPLICATE_WINDOW,
+                received_at__lte=complaint.received_at + DUPLICATE_WINDOW,
+            ).order_by("-received_at")[:10]
+        )
+    same_reporter = []
+    if see_reporter and complaint.reporter_phone:
+        same_reporter = list(
+            visible.filter(reporter_phone=complaint.reporter_phone).order_by("-received_at")[:10]
+        )
+    merged = list(visible.filter(merged_into=complaint).order_by("received_at")[:20])
+    return {"similar": similar, "same_reporter": same_reporter, "merged": merged}
+
+
+def _forms(request, complaint, bound, keep):
+    """One form per available action; ``bound`` holds a submitted one, ``keep`` its text."""
+    user = request.user
+    template_text = None
+    chosen = request.GET.get("templat", "")
+    templates = None
+    result = []
+    for action in available_actions(user, complaint):
+        if action.name in bound:
+            form = bound[action.name]
+        else:
+            initial = dict(keep.get(action.name, {}))
+            if action.uses_templates:
+                templates = (
+                    templates if templates is not None else list(templates_for(user, complaint))
+                )
+                if chosen.isdigit() and template_text is None:
+                    picked = next((t for t in templates if t.pk == int(chosen)), None)
+                    if picked is not None:
+                        template_text = render_template(picked, complaint, user)
+                if template_text is not None and "answer" not in initial:
+                    initial["answer"] = template_text
+            form = action.form(
+                initial=initial,
+                complaint=complaint,
+                user=user,
+                auto_id=f"{action.name}-%s",
+            )
+        result.append((action, form))
+    return result, templates or [], chosen
+
+
+def complaint_page(request, code, *, bound=None, keep=None, status=200, show_contact=False):
+    user = request.user
+    complaint = _load(user, code)
+    see_reporter = can_see_reporter(user, complaint)
+    action_forms, templates, chosen = _forms(request, complaint, bound or {}, keep or {})
+    events = complaint.all_events
+    lead_id = complaint.lead_agency_id
+    contributions = [
+        e
+        for e in events
+        if e.kind == Event.Kind.NOTE and e.agency_id and lead_id and e.agency_id != lead_id
+    ]
+    returned_event = None
+    if complaint.returned:
+        returned_event = next((e for e in reversed(events) if e.kind == Event.Kind.RETURNED), None)
+    context = {
+        "complaint": complaint,
+        "events": events,
+        "attachments": Attachment.objects.filter(complaint=complaint, event__isnull=True),
+        "see_reporter": see_reporter,
+        "show_contact": show_contact and see_reporter,
+        "action_forms": action_forms,
+        "templates": templates,
+        "chosen_template": chosen,
+        "contributions": contributions,
+        "is_lead": bool(user.agency_id) and user.agency_id == lead_id and user.is_agency_staff,
+        "returned_event": returned_event,
+        "related": related_complaints(user, complaint, see_reporter),
+        "read_only": not action_forms,
+    }
+    return render(request, "office/complaint.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def detail(request, code):
+    return complaint_page(request, code)
+
+
+@staff_required
+@require_POST
+def show_contact(request, code):
+    """Reveal the reporter's contact once, on purpose, and log who looked."""
+    user = request.user
+    complaint = access_complaint(user, code)
+    if not can_see_reporter(user, complaint):
+        raise PermissionDenied
+    lifecycle.record_note(
+        complaint,
+        user,
+        note=_("Kontak pelapor dilihat."),
+        kind=Event.Kind.CONTACT_VIEWED,
+    )
+    return complaint_page(request, code, show_contact=True)
+
+
+def _posted_version(request) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _conflict(request, code, action, form, message):
+    """409: the reloaded complaint, the user's words kept, the fresh version in the form."""
+    messages.error(request, message)
+    keep = {}
+    if form is not None and form.is_bound:
+        kept = {}
+        for name, field in form.fields.items():
+            if name == "version" or isinstance(field, forms.FileField):
+                continue
+            multiple = isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField)
+            kept[name] = form.data.getlist(name) if multiple else form.data.get(name, "")
+        keep[action.name] = kept
+    return complaint_page(request, code, keep=keep, status=409)
+
+
+@staff_required
+@require_POST
+def act(request, code, action):
+    """Every action of the complaint page: validate, call one lifecycle function, report.
+
+    404 when the complaint is not the user's to see; 403 when the role (or
+    agency) may not do this; 409 with the reloaded page when the complaint
+    changed since the form was loaded or its status no longer allows the
+    action (nothing is written); 400 with the form when the input is invalid
+    or the lifecycle refuses it.
+    """
+    user = request.user
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    complaint = access_complaint(user, code)
+    if not has_perm(user, spec.perm):
+        raise PermissionDenied
+    stale = _posted_version(request) not in (None, complaint.version)
+    if not can_act(user, spec.perm, complaint):
+        # Allowed when the form was loaded, not now: somebody else moved the complaint on.
+        if stale:
+            return _conflict(request, code, spec, None, _stale_message(complaint))
+        raise PermissionDenied
+    if not spec.is_offered(complaint):
+        message = _stale_message(complaint) if stale else _illegal_message(complaint)
+        return _conflict(request, code, spec, None, message)
+    form = spec.form(
+        request.POST, request.FILES, complaint=complaint, user=user, auto_id=f"{action}-%s"
+    )
+    if not form.is_valid():
+        return complaint_page(request, code, bound={action: form}, status=400)
+    try:
+        spec.run(complaint, user, form.cleaned_data)
+    except lifecycle.StaleComplaint as exc:
+        return _conflict(request, code, spec, form, exc.message)
+    except lifecycle.TransitionError as exc:
+        form.add_error(None, exc.message)
+        return complaint_page(request, code, bound={action: form}, status=400)
+    messages.success(request, str(spec.done))
+    if not visible_complaints(user).filter(code=code).exists():
+        # Returned to the moderators: the agency no longer sees it.
+        return redirect("office:home")
+    return redirect("office:complaint", code=code)
+
+
+def _illegal_message(complaint):
+    return _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.") % {
+        "status": complaint.get_status_display()
+    }
+
+
+def _stale_message(complaint):
+    return _(
+        "Aduan %(code)s baru saja diubah oleh orang lain. "
+        "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
+    ) % {"code": complaint.code}
