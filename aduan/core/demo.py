@@ -293,6 +293,11 @@ def load_complaints(n: int = 400, seed: int = 2611, days: int = 120) -> int:
         with transaction.atomic():
             walker.walk(item)
         created += 1
+    # Let the escalation ladder catch up on the back-dated history, so the warning
+    # board and timelines show what the system would have done.
+    from aduan.deadlines.sweep import sweep
+
+    sweep(now=now)
     # Demo history was never really sent; only what happens from now on is.
     OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING).update(
         state=OutboundMessage.State.SENT, sent_at=now, provider_id="demo-history"

@@ -788,7 +788,9 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
     )
 
 
-def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None) -> Event:
+def record_note(
+    complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None, at=None
+) -> Event:
     """An internal note or an audit entry (e.g. a reporter's contact viewed)."""
     return Event.objects.create(
         complaint=complaint,
@@ -796,6 +798,7 @@ def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None)
         note=note,
         is_public=False,
         data=data or {},
+        created_at=_now(at),
         **_actor_fields(actor, ""),
     )
 

@@ -23,6 +23,7 @@ class Notification(models.Model):
         DISPUTED = "disputed", _("Jawaban dibantah")
         CONTRIBUTION = "contribution", _("Kontribusi OPD pendukung")
         ASSIGNED = "assigned", _("Penugasan")
+        ESCALATION = "escalation", _("Eskalasi tenggat")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"

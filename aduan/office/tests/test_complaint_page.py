@@ -152,7 +152,7 @@ def test_deadline_shown_as_text(complaint_in, mira):
     html = page(mira, c).content.decode()
     facts = html.split("<dt>Tenggat</dt>")[1].split("</dd>")[0]
     assert "Disposisi" in facts
-    assert "lewat tenggat" in html
+    assert "terlambat 2 jam" in facts
 
 
 def test_actions_offered_follow_role_and_status(complaint_in, mira, adi):
