@@ -9,6 +9,7 @@ urlpatterns = [
     path("kantor/tenggat/", include("aduan.deadlines.urls")),
     path("kantor/", include("aduan.office.urls")),
     path("", include("aduan.channels.urls")),
+    path("", include("aduan.reports.urls")),
     path("", include("aduan.portal.urls")),
 ]
 

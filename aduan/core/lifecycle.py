@@ -788,9 +788,7 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
     )
 
 
-def record_note(
-    complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None, at=None
-) -> Event:
+def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None, at=None) -> Event:
     """An internal note or an audit entry (e.g. a reporter's contact viewed)."""
     return Event.objects.create(
         complaint=complaint,
