@@ -89,12 +89,25 @@ def queue_message(channel, recipient, body, *, subject="", complaint=None) -> Ou
     )
 
 
+def _followers(complaint: Complaint) -> list[Complaint]:
+    """The complaint and those merged into it: one case, every reporter hears the answer."""
+    return [complaint, *Complaint.objects.filter(merged_into=complaint)]
+
+
 def notify_reporter(complaint: Complaint, event: Event) -> list[OutboundMessage]:
     body = render_reporter_message(complaint, event)
     if not body:
         return []
     messages = []
-    for channel, recipient in reporter_routes(complaint):
+    routes: list[tuple[str, str]] = []
+    # A merged complaint's own reporter is told about the merge; afterwards they
+    # follow the survivor, so its public events reach them too (once per address).
+    followers = [complaint] if event.kind == Event.Kind.MERGED else _followers(complaint)
+    for follower in followers:
+        for route in reporter_routes(follower):
+            if route not in routes:
+                routes.append(route)
+    for channel, recipient in routes:
         text = _shorten(body, _SMS_LIMIT) if channel == "sms" else body
         messages.append(
             queue_message(

@@ -216,3 +216,18 @@ def test_allowed_transitions_lists_legal_names():
     assert "dispatch" in lifecycle.allowed_transitions(Status.BARU)
     assert "resolve" not in lifecycle.allowed_transitions(Status.BARU)
     assert lifecycle.allowed_transitions(Status.DITOLAK) == []
+
+
+def test_reporters_of_merged_complaints_hear_the_survivors_answer(
+    complaint_in, make_complaint, mira, adi, city
+):
+    survivor = make_complaint(reporter_phone="+6281111111111")
+    follower = make_complaint(reporter_phone="+6282222222222")
+    same_number = make_complaint(reporter_phone="+6281111111111")
+    lifecycle.merge(follower, mira, into=survivor)
+    lifecycle.merge(same_number, mira, into=survivor)
+    lifecycle.dispatch(survivor, mira, lead=city["dpupr"])
+    lifecycle.acknowledge(survivor, adi)
+    lifecycle.resolve(survivor, adi, answer="Jembatan sudah diperbaiki.")
+    answers = OutboundMessage.objects.filter(body__contains="Jembatan sudah diperbaiki")
+    assert sorted(m.recipient for m in answers) == ["+6281111111111", "+6282222222222"]
