@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from aduan.core import lifecycle
+from aduan.core.lifecycle import stored_text
 from aduan.core.models import Channel
 from aduan.core.notify import tracking_url
 from aduan.core.permissions import has_perm
@@ -63,7 +64,7 @@ def file_for_citizen(request):
                     lifecycle.record_note(
                         complaint,
                         request.user,
-                        note=_("Catatan penerimaan: %(ref)s") % {"ref": data["reference"]},
+                        note=stored_text("Catatan penerimaan: %(ref)s") % {"ref": data["reference"]},
                         data={"channel": data["channel"], "reference": data["reference"]},
                     )
             messages.success(
@@ -81,7 +82,8 @@ def file_for_citizen(request):
 
 def reply_text(post: SocialPost) -> str:
     """What the moderator pastes under the post: the code and the public tracking page."""
-    return _(
+    # Goes to the citizen: in the city's language, not the moderator's interface language.
+    return stored_text(
         "Halo %(handle)s, terima kasih atas laporannya. Laporan Anda kami catat dengan kode "
         "%(code)s dan diteruskan kepada petugas. Pantau perkembangannya di %(url)s"
     ) % {

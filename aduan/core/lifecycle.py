@@ -15,10 +15,11 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from aduan.lib.codes import format_code, period_of
@@ -122,6 +123,12 @@ TRANSITIONS = {
         Transition("rate", frozenset({S.SELESAI, S.DITUTUP}), None),
     ]
 }
+
+
+def stored_text(message: str) -> str:
+    """Text kept in the record is in the city's language, whatever the actor's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(message)
 
 
 def allowed_transitions(status: str) -> list[str]:
@@ -296,7 +303,7 @@ def create_complaint(
                 is_public=True,
                 created_at=at,
                 data={"channel": channel},
-                **_actor_fields(actor, "" if actor else _("Pelapor")),
+                **_actor_fields(actor, "" if actor else stored_text("Pelapor")),
             )
             _store_photos(complaint, photos, event=None)
             notify_reporter(complaint, event)
@@ -351,7 +358,7 @@ def dispatch(
         "dispatch",
         event_kind=Event.Kind.DISPATCHED,
         actor=actor,
-        actor_label="" if actor else _("Sistem"),
+        actor_label="" if actor else stored_text("Sistem"),
         note=note,
         expected_version=expected_version,
         changes=changes,
@@ -409,7 +416,7 @@ def merge(complaint, actor, *, into: Complaint, note="", expected_version=None, 
         complaint=survivor,
         kind=Event.Kind.NOTE,
         is_public=False,
-        note=_("Aduan %(code)s digabung ke aduan ini.") % {"code": complaint.code},
+        note=stored_text("Aduan %(code)s digabung ke aduan ini.") % {"code": complaint.code},
         data={"merged": complaint.code},
         created_at=_now(at),
         **_actor_fields(actor, ""),
@@ -697,7 +704,7 @@ def provide_info(complaint, *, text: str, photos=(), via: str = "web", at=None) 
         complaint,
         "provide_info",
         event_kind=Event.Kind.INFO_PROVIDED,
-        actor_label=_("Pelapor"),
+        actor_label=stored_text("Pelapor"),
         note=text.strip(),
         target=target,
         changes={"resume_status": ""},
@@ -714,7 +721,7 @@ def confirm(complaint, *, note="", at=None) -> Event:
         complaint,
         "confirm",
         event_kind=Event.Kind.CONFIRMED,
-        actor_label=_("Pelapor"),
+        actor_label=stored_text("Pelapor"),
         note=note.strip(),
         changes={"closed_at": _now(at)},
         at=at,
@@ -732,7 +739,7 @@ def dispute(complaint, *, reason: str, at=None) -> Event:
         complaint,
         "dispute",
         event_kind=Event.Kind.DISPUTED,
-        actor_label=_("Pelapor"),
+        actor_label=stored_text("Pelapor"),
         note=reason.strip(),
         target=target,
         changes={
@@ -754,7 +761,7 @@ def close(complaint, actor=None, *, note="", automatic=False, at=None) -> Event:
         "close",
         event_kind=Event.Kind.CLOSED,
         actor=actor,
-        actor_label="" if actor else _("Sistem"),
+        actor_label="" if actor else stored_text("Sistem"),
         note=note,
         changes={"closed_at": _now(at)},
         data={"automatic": automatic},
@@ -779,7 +786,7 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
         complaint,
         "rate",
         event_kind=Event.Kind.RATED,
-        actor_label=_("Pelapor"),
+        actor_label=stored_text("Pelapor"),
         note=comment.strip(),
         is_public=False,
         changes={"rating": rating, "rating_comment": comment.strip()},

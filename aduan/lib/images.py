@@ -9,7 +9,7 @@ and the GPS position a phone camera writes into it.
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
@@ -60,6 +60,9 @@ def clean_image(
     # Checked from the header before any pixel is decoded.
     if width * height > max_pixels or width <= 0 or height <= 0:
         raise ImageRejected("too_many_pixels", "Resolusi foto terlalu besar.")
+    # WeasyPrint switches Pillow to accepting truncated files when it is imported;
+    # a half-uploaded photo must still be refused here.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data)) as img:
             img.load()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from aduan.core import lifecycle
 from aduan.core.models import Attachment, Channel, Complaint, Event, Privacy, Status
 from aduan.lib.codes import normalize_code
-from aduan.lib.privacy import mask_pii
+from aduan.reports import publishing
 
 from . import stash
 from .forms import (
@@ -119,18 +119,18 @@ def status(request, code):
         code=code,
     )
     # Anyone who knows or guesses a code sees this page: personal data is masked,
-    # as the privacy notice on the form promises the citizen.
-    names = [complaint.reporter_name] if complaint.reporter_name else []
+    # as the privacy notice on the form promises the citizen, and staff redactions apply.
+    mask = publishing.masker(complaint)
     for event in complaint.public_events:
-        event.note = mask_pii(event.note, names)
+        event.note = mask(event.note)
     return render(
         request,
         "portal/status.html",
         {
             "complaint": complaint,
             "show_content": complaint.privacy != Privacy.RAHASIA,
-            "public_text": mask_pii(complaint.text, names),
-            "public_answer": mask_pii(complaint.answer, names),
+            "public_text": mask(complaint.text),
+            "public_answer": mask(complaint.answer),
             "private": False,
         },
     )
