@@ -97,9 +97,9 @@ def load_master_data() -> None:
 
 
 # Final status of a demo complaint, by how old it is: old ones are mostly done.
+# Older answered complaints would have closed themselves (ADUAN_AUTO_CLOSE_DAYS).
 _PLANS_OLD = [
-    ("ditutup", 40),
-    ("selesai", 12),
+    ("ditutup", 52),
     ("ditolak", 7),
     ("digabung", 3),
     ("ditunda_anggaran", 6),
