@@ -1,0 +1,87 @@
+"""Serialisation of a trained RoutingModel to bytes and back.
+
+The bytes are a compressed NumPy archive holding only arrays and a JSON header, loaded with
+``allow_pickle=False``: a model read back from the database can never run code, and it does
+not depend on the internals of any library version.
+"""
+
+import io
+import json
+import zipfile
+
+import numpy as np
+
+from .features import TfidfBlock
+
+FORMAT_VERSION = 1
+_BLOCK_SETTINGS = ("min_df", "max_features", "use_idf")
+
+
+def _encode_strings(strings):
+    # Terms are normalised text (letters, "_", "=", spaces), so a newline never occurs in one.
+    return np.frombuffer("\n".join(strings).encode("utf-8"), dtype=np.uint8)
+
+
+def _decode_strings(array):
+    text = array.tobytes().decode("utf-8")
+    return text.split("\n") if text else []
+
+
+def dump(model):
+    header = {
+        "format": FORMAT_VERSION,
+        "params": model.params,
+        "n_train": model.n_train,
+        "trained_at": model.trained_at,
+        "label_counts": model.label_counts,
+        "temperature": model.temperature,
+        "blocks": {
+            name: {key: getattr(block, key) for key in _BLOCK_SETTINGS}
+            for name, block in model._blocks.items()
+        },
+    }
+    arrays = {
+        "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
+        "classes": _encode_strings(model.classes_),
+        "coef": model._coef.astype(np.float16),
+        "intercept": model._intercept,
+    }
+    for name, block in model._blocks.items():
+        arrays[f"{name}_vocabulary"] = _encode_strings(block.vocabulary)
+        arrays[f"{name}_idf"] = block.idf
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def load(cls, data):
+    try:
+        archive = np.load(io.BytesIO(bytes(data)), allow_pickle=False)
+        header = json.loads(archive["header"].tobytes().decode("utf-8"))
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a stored routing model: {exc}") from exc
+    if header.get("format") != FORMAT_VERSION:
+        raise ValueError(f"routing model format {header.get('format')!r} is not {FORMAT_VERSION}")
+    try:
+        model = cls(**header["params"])
+    except TypeError as exc:
+        raise ValueError(f"routing model was stored by a newer version: {exc}") from exc
+    model.classes_ = _decode_strings(archive["classes"])
+    model.n_train = header["n_train"]
+    model.trained_at = header["trained_at"]
+    model.label_counts = header["label_counts"]
+    model.temperature = header["temperature"]
+    model._coef = archive["coef"].astype(np.float32)
+    model._intercept = archive["intercept"]
+    model._blocks = {}
+    for name, settings in header["blocks"].items():
+        block = TfidfBlock(**settings)
+        block.__setstate__(
+            {
+                **block.__dict__,
+                "vocabulary": _decode_strings(archive[f"{name}_vocabulary"]),
+                "idf": archive[f"{name}_idf"],
+            }
+        )
+        model._blocks[name] = block
+    return model
