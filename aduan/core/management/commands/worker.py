@@ -3,7 +3,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from aduan.core import jobs
 from aduan.core.outbox import deliver_due
@@ -29,7 +29,10 @@ class Command(BaseCommand):
         last_run: dict[str, float] = {}
         self.stdout.write("aduan worker started")
         while not self.stopping:
-            close_old_connections()
+            # Drop connections the database closed while we slept; never one that
+            # is inside a transaction (the caller's, e.g. a test's).
+            if not connection.in_atomic_block:
+                close_old_connections()
             try:
                 sent, failed = deliver_due()
                 if sent or failed:
