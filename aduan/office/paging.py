@@ -93,6 +93,13 @@ def seek(keys: tuple[Key, ...], values: list, reverse: bool = False) -> Q:
         if past is not None:
             condition |= prefix & past
         prefix &= _equal(key, value)
+    # A redundant inclusive bound on the first key: PostgreSQL cannot start an index
+    # range scan from the OR above, but it can from this (measured on a million
+    # rows: a deep page went from a 330 ms scan to a few ms).
+    first, first_value = keys[0], values[0]
+    if not first.nullable and first_value is not None:
+        desc = first.descending != reverse
+        condition &= Q(**{f"{first.field}__{'lte' if desc else 'gte'}": first_value})
     return condition
 
 
