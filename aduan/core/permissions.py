@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "note",
             "close",
             "file_for_citizen",
+            "view_reports",
+            "redact",
             # The moderators' desk keeps its own response templates (Diskominfo).
             "edit_templates",
             "notifications",

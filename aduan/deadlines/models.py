@@ -318,6 +318,8 @@ class StageRecord(models.Model):
             ),
             # On-time rates per agency and stage over a period.
             models.Index(fields=["agency", "stage", "started_at"], name="stagerecord_report"),
+            # The evaluation report reads the stages completed within a period.
+            models.Index(fields=["completed_at"], name="stagerecord_completed"),
         ]
 
     def __str__(self) -> str:

@@ -48,10 +48,12 @@ BEFORE_DEADLINE_ACTIONS = frozenset({Action.REMIND_HANDLERS, Action.AUTO_DISPATC
 def predict_agency(complaint: Complaint) -> Agency | None:
     """The agency a complaint without a category should go to, or ``None``.
 
-    Hook for the smart-triage work (the routing model in ``aduan.lib.routing``); until
-    it lands, complaints without a category are left to the moderators on duty.
+    The active routing model's choice when it is at least as sure as its threshold for
+    the configured precision target (aduan.triage); never raises.
     """
-    return None
+    from aduan.triage.suggest import predict_agency as triage_prediction
+
+    return triage_prediction(complaint)
 
 
 def sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> dict[str, int]:

@@ -1,0 +1,46 @@
+"""Admin sistem edits the publishing settings and the sanction ladder; redactions and the
+counts are history and derived data: read-only here."""
+
+from django.contrib import admin
+
+from .models import AggregationState, Redaction, ReportSettings, SanctionLevel
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "publish_scorecard", "min_volume", "prior_strength")
+
+    def has_add_permission(self, request):
+        return not ReportSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SanctionLevel)
+class SanctionLevelAdmin(admin.ModelAdmin):
+    list_display = ("order", "name", "max_score", "periods", "is_active")
+    list_editable = ("max_score", "periods", "is_active")
+    ordering = ("order",)
+
+
+@admin.register(Redaction)
+class RedactionAdmin(admin.ModelAdmin):
+    list_display = ("complaint", "reason", "created_by", "created_at")
+    search_fields = ("complaint__code", "reason")
+    readonly_fields = ("complaint", "text", "reason", "created_by", "created_at", "event")
+
+    def has_add_permission(self, request):
+        return False  # through the moderators' page, which logs an event
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AggregationState)
+class AggregationStateAdmin(admin.ModelAdmin):
+    list_display = ("name", "last_event_id", "updated_at")
+    readonly_fields = ("name", "last_event_id", "gaps", "updated_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,148 @@
+"""The evaluation report as files: PDF (WeasyPrint, from an HTML template) and XLSX
+(openpyxl, one sheet per list), so Diskominfo can send it to the Sekda as it is."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from aduan.deadlines.models import SLA_STAGES
+
+from .dashboard import STAGE_LABELS
+from .evaluation import Evaluation
+from .templatetags.reports import duration
+
+# Sheet names: Excel allows 31 characters.
+SHEETS = {
+    "undispatched": gettext_lazy("Belum didisposisikan"),
+    "unanswered": gettext_lazy("Belum ditanggapi"),
+    "unresolved": gettext_lazy("Belum selesai"),
+    "deferred": gettext_lazy("Rencana anggaran"),
+}
+# The PDF lists this many complaints per agency and list; the XLSX lists them all.
+PDF_LIST_LIMIT = 40
+
+
+def filename(report: Evaluation, extension: str) -> str:
+    return f"evaluasi-aduan-{report.period.code}.{extension}"
+
+
+def pdf(report: Evaluation) -> bytes:
+    # WeasyPrint logs every step at INFO, some on import; the server log is not the place.
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    from weasyprint import HTML  # imported late: it loads fonts and Pango on import
+
+    html = render_to_string(
+        "reports/evaluation_print.html",
+        {
+            "report": report,
+            "period": report.period,
+            "stages": SLA_STAGES,
+            "stage_labels": STAGE_LABELS,
+            "sections": report.sections(PDF_LIST_LIMIT),
+            "print": True,
+        },
+    )
+    return HTML(string=html).write_pdf()
+
+
+def _when(value):
+    # Excel cells hold naive datetimes; the report is in the city's time.
+    return timezone.localtime(value).replace(tzinfo=None) if value else None
+
+
+def xlsx(report: Evaluation) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Ringkasan")
+    sheet.append([_("Evaluasi penanganan aduan"), report.period.label])
+    sheet.append([_("Dibuat"), _when(report.generated_at)])
+    sheet.append([])
+    header = [
+        _("OPD"),
+        _("Disposisi diterima"),
+        _("Jawaban"),
+        _("Belum ditanggapi"),
+        _("Belum selesai"),
+        _("Rencana anggaran"),
+    ]
+    for stage in SLA_STAGES:
+        label = str(STAGE_LABELS[stage])
+        header += [
+            _("%(s)s: terukur") % {"s": label},
+            _("%(s)s: tepat waktu") % {"s": label},
+            _("%(s)s: terlambat") % {"s": label},
+            _("%(s)s: median") % {"s": label},
+        ]
+    header += [_("Dibantah"), _("Jumlah penilaian"), _("Rata-rata nilai")]
+    sheet.append(header)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for row in report.rows:
+        values = [
+            row.name,
+            row.dispatched,
+            row.answers,
+            row.unanswered,
+            row.unresolved,
+            row.deferred,
+        ]
+        for stage in SLA_STAGES:
+            values += [
+                row.judged.get(stage, 0),
+                row.on_time.get(stage, 0),
+                row.breaches.get(stage, 0),
+                duration(row.medians.get(stage)),
+            ]
+        values += [row.disputes, row.ratings, round(row.mean_rating, 2) if row.ratings else None]
+        sheet.append(values)
+    sheet.column_dimensions["A"].width = 40
+    for i in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(i)].width = 14
+
+    for kind, title in SHEETS.items():
+        page = book.create_sheet(str(title)[:31])
+        page.append(
+            [
+                _("OPD"),
+                _("Kode aduan"),
+                _("Kategori"),
+                _("Kelurahan"),
+                _("Status sekarang"),
+                _("Mulai"),
+                _("Tenggat"),
+                _("Hari terlambat"),
+                _("Tahun anggaran"),
+            ]
+        )
+        for cell in page[1]:
+            cell.font = Font(bold=True)
+        for row in report.rows:
+            for item in report.items_for(row, kind):
+                page.append(
+                    [
+                        row.name,
+                        item.code,
+                        item.category,
+                        item.kelurahan,
+                        item.status,
+                        _when(item.started_at),
+                        _when(item.due_at),
+                        item.days_late,
+                        item.planned_year,
+                    ]
+                )
+        for letter, width in zip("ABCDEFGHI", (36, 16, 24, 20, 24, 18, 18, 12, 12), strict=True):
+            page.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

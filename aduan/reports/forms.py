@@ -1,0 +1,89 @@
+"""Forms of the report pages: the public feed's filters and a moderator's redaction."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aduan.core.models import Agency, Category, Kecamatan, Kelurahan, Status
+
+from .publishing import UNLISTED_STATUSES
+
+LISTED_STATUSES = [s for s in Status if s not in UNLISTED_STATUSES]
+
+
+class FeedFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Cari"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("kata atau kode aduan")}),
+    )
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+    kecamatan = forms.ModelChoiceField(
+        label=_("Kecamatan"),
+        queryset=Kecamatan.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Semua kecamatan"),
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Semua kelurahan"),
+    )
+    opd = forms.ModelChoiceField(
+        label=_("OPD"),
+        queryset=Agency.objects.filter(is_active=True).order_by("short_name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Semua OPD"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status"))] + [(s.value, s.label) for s in LISTED_STATUSES],
+    )
+
+    def active_filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class RedactionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Teks yang disamarkan"),
+        max_length=300,
+        help_text=_("Salin persis bagian yang harus hilang dari semua halaman publik."),
+    )
+    reason = forms.CharField(
+        label=_("Alasan"),
+        max_length=300,
+        help_text=_("Misalnya: nama tetangga, alamat rumah, keterangan kesehatan."),
+    )
+
+    def __init__(self, *args, sources=(), existing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = [s for s in sources if s]
+        self.existing = {e.strip().lower() for e in existing}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 3:
+            raise forms.ValidationError(_("Teks terlalu pendek untuk disamarkan dengan aman."))
+        if text.lower() in self.existing:
+            raise forms.ValidationError(_("Teks ini sudah disamarkan."))
+        if not any(text.lower() in source.lower() for source in self.sources):
+            raise forms.ValidationError(
+                _("Teks ini tidak ditemukan pada isi, jawaban, atau riwayat publik aduan.")
+            )
+        return text

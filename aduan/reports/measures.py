@@ -1,0 +1,128 @@
+"""Reading the pre-aggregated counts: the numbers every report page shows.
+
+Nothing here touches the complaint or event tables except :func:`overdue_now`, a
+bounded live query on the indexed (status, due_at) pair.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from aduan.core.models import RUNNING_CLOCK_STATUSES, Complaint
+from aduan.deadlines.models import Stage
+
+from . import sketch
+from .models import MonthlyCount, PerformanceCounts, VolumeCount
+
+OPEN_STAGES = (Stage.DISPATCH, Stage.RESPONSE, Stage.RESOLUTION, Stage.BUDGET)
+
+
+@dataclass
+class Perf:
+    """Counts of one agency (and stage) summed over some months."""
+
+    started: int = 0
+    completed: int = 0
+    judged: int = 0
+    on_time: int = 0
+    breached: int = 0
+    seconds: float = 0.0
+    dispatched: int = 0
+    answers: int = 0
+    disputes: int = 0
+    ratings: int = 0
+    rating_sum: int = 0
+    hist: dict = field(default_factory=dict)
+
+    def add(self, row) -> None:
+        for name in PerformanceCounts.COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + row[name])
+        sketch.add(self.hist, row["hist"] or {})
+
+    def merge(self, other: Perf) -> None:
+        for name in PerformanceCounts.COUNT_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        sketch.add(self.hist, other.hist)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.on_time / self.judged if self.judged else None
+
+    @property
+    def median_seconds(self) -> float | None:
+        return sketch.quantile(self.hist, 0.5)
+
+    @property
+    def mean_rating(self) -> float | None:
+        return self.rating_sum / self.ratings if self.ratings else None
+
+    @property
+    def reopen_rate(self) -> float | None:
+        return self.disputes / self.answers if self.answers else None
+
+
+def performance(months: list[date], public: bool | None = None) -> dict[tuple, Perf]:
+    """``{(agency_id or None, stage): Perf}`` over ``months``; ``stage`` "" holds the
+    agency-level flows. ``public=True`` leaves out rahasia complaints."""
+    query = MonthlyCount.objects.filter(month__in=months)
+    if public:
+        query = query.filter(public=True)
+    result: dict[tuple, Perf] = defaultdict(Perf)
+    fields = ("agency_id", "stage", "hist", *PerformanceCounts.COUNT_FIELDS)
+    for row in query.values(*fields):
+        result[(row["agency_id"], row["stage"])].add(row)
+    return dict(result)
+
+
+def open_at(end_month: date, public: bool | None = None) -> dict[tuple, int]:
+    """``{(agency_id, stage): n}`` stage records still running at the start of
+    ``end_month``: every start before it minus every completion before it."""
+    query = MonthlyCount.objects.filter(month__lt=end_month, stage__in=OPEN_STAGES)
+    if public:
+        query = query.filter(public=True)
+    rows = query.values("agency_id", "stage").annotate(s=Sum("started"), c=Sum("completed"))
+    return {(r["agency_id"], r["stage"]): r["s"] - r["c"] for r in rows if r["s"] - r["c"]}
+
+
+def volume(dimension: str, months: list[date], public: bool = True) -> dict[str, Counter]:
+    """``{key: Counter(result -> n)}`` of complaints received in ``months``."""
+    query = VolumeCount.objects.filter(dimension=dimension, month__in=months)
+    if public:
+        query = query.filter(public=True)
+    result: dict[str, Counter] = defaultdict(Counter)
+    rows = query.values("key", "result").annotate(total=Sum("n")).order_by()
+    for row in rows:
+        result[row["key"]][row["result"]] += row["total"]
+    return dict(result)
+
+
+def volume_by_month(months: list[date], public: bool = True) -> dict[date, Counter]:
+    query = VolumeCount.objects.filter(dimension=VolumeCount.Dimension.KIND, month__in=months)
+    if public:
+        query = query.filter(public=True)
+    result: dict[date, Counter] = {m: Counter() for m in months}
+    rows = query.values("month", "result").annotate(total=Sum("n")).order_by()
+    for row in rows:
+        result[row["month"]][row["result"]] += row["total"]
+    return result
+
+
+def overdue_now() -> dict[int | None, int]:
+    """Complaints past their running deadline right now, by lead agency (None: still
+    with the moderators). The warning board's query, counted."""
+    rows = (
+        Complaint.objects.filter(status__in=RUNNING_CLOCK_STATUSES, due_at__lt=timezone.now())
+        .values("lead_agency_id", "due_stage")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    result: Counter = Counter()
+    for row in rows:
+        agency = row["lead_agency_id"] if row["due_stage"] != Stage.DISPATCH else None
+        result[agency] += row["n"]
+    return dict(result)

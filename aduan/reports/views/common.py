@@ -1,0 +1,27 @@
+"""Helpers shared by the public and staff report views."""
+
+from __future__ import annotations
+
+from aduan.deadlines.models import Stage
+
+from ..periods import Period, current_evaluation_period
+
+SCORED_STAGES = (Stage.RESPONSE, Stage.RESOLUTION)
+
+
+def period_choices(n: int = 7) -> list[Period]:
+    """The running evaluation period first, then the ``n - 1`` before it."""
+    current = current_evaluation_period()
+    return [current] + [current.previous(i) for i in range(1, n)]
+
+
+def scorecard_context(card, period: Period, *, public: bool) -> dict:
+    choices = period_choices()
+    return {
+        "card": card,
+        "period": period,
+        "periods": choices,
+        "running": period == choices[0],
+        "public": public,
+        "stages": SCORED_STAGES,
+    }
