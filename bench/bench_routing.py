@@ -6,7 +6,7 @@
 Prints one JSON object: training time and peak memory, model size, single and batch prediction
 throughput, and (with --evaluate) the time of a full `evaluate` run on a date split. With
 --compare it instead prints, per candidate configuration, the mean over three corpus seeds of
-the figures the defaults were chosen by. Figures from runs are in docs/benchmarks-routing.md.
+the figures the defaults were chosen by. Figures from runs are in docs/benchmarks.md.
 """
 
 import argparse

@@ -1,7 +1,7 @@
 """Complaint routing: learn from past dispatches which agency (or category) a complaint needs.
 
 Framework-free: no Django here, so the model can be trained and evaluated from a CLI, tests and
-benchmarks alike. See docs/benchmarks-routing.md for how the defaults were chosen.
+benchmarks alike. See docs/benchmarks.md for how the defaults were chosen.
 """
 
 from .csvio import MissingColumnError, read_labelled_csv

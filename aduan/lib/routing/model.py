@@ -15,7 +15,7 @@ from .features import CharGrams, TfidfBlock, extra_tokens, word_ngrams
 from .folds import fold_ids
 from .text import normalize_text
 
-# Chosen by measurement on the synthetic corpus (docs/benchmarks-routing.md); every key can be
+# Chosen by measurement on the synthetic corpus (docs/benchmarks.md); every key can be
 # overridden through RoutingModel(**params) and is stored with the model.
 DEFAULT_PARAMS = {
     "word_max_n": 2,
