@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "aduan.portal",
     "aduan.office",
     "aduan.deadlines",
+    "aduan.triage",
     "aduan.channels",
     "aduan.reports",
 ]

@@ -1,0 +1,159 @@
+"""``{% load triage %}``: suggestions, flags and duplicate warnings for moderators.
+
+- ``{% triage_row c %}`` in a list row (office/_rows.html): the suggested agency and
+  category with confidence and reasons, a one-click accept, and flags (possible duplicates,
+  mass event, spam/abuse, personal data). Loads the data of every row of ``rows`` at once.
+- ``{% triage_panel complaint %}`` on the staff complaint page: the same in full, the
+  duplicates themselves, the mass event with its one-click gathering.
+
+Both render nothing for users who may not dispatch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django import template
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from aduan.core.models import MODERATOR_STATUSES, Status
+from aduan.core.permissions import has_perm
+
+from .. import duplicates, mass
+from ..models import DuplicateLink, MassEventMember, Review, Suggestion
+
+register = template.Library()
+
+_GONE = (Status.DITOLAK, Status.DIGABUNG)
+
+
+@register.filter
+def percent(value) -> str:
+    if value is None:
+        return "—"
+    value = float(value) * 100
+    if 0 < value < 1:
+        return "<1%"
+    # A model is never certain: "100%" would read as a promise.
+    if 99 < value < 100:
+        return ">99%"
+    return f"{value:.0f}%"
+
+
+def pii_warning(kinds, privacy: str) -> str:
+    """ "Teks memuat nomor telepon dan NIK: akan disamarkan di situs publik." or ""."""
+    names = {
+        "name": _("nama orang"),
+        "phone": _("nomor telepon"),
+        "nik": _("NIK"),
+        "email": _("alamat e-mail"),
+        "plate": _("nomor polisi kendaraan"),
+    }
+    words = [str(names[k]) for k in ("name", "phone", "nik", "email", "plate") if k in kinds]
+    if not words:
+        return ""
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" dan ") + words[-1]
+    if privacy == "rahasia":
+        return _("Teks memuat %(what)s; aduan rahasia tidak tampil di situs publik.") % {
+            "what": listed
+        }
+    return _("Teks memuat %(what)s: akan disamarkan di situs publik.") % {"what": listed}
+
+
+def _moderator(context) -> bool:
+    user = context.get("user")
+    return bool(user is not None and has_perm(user, "dispatch"))
+
+
+def _rows_data(context, complaint) -> dict:
+    """Suggestions, duplicate counts and mass events of every row on the page, once."""
+    cache = context.render_context
+    if "triage_rows" in cache:
+        return cache["triage_rows"]
+    rows = context.get("rows") or [complaint]
+    ids = [c.pk for c in rows if c.status in MODERATOR_STATUSES]
+    suggestions = {
+        s.complaint_id: s
+        for s in Suggestion.objects.filter(complaint_id__in=ids).select_related(
+            "agency", "category"
+        )
+    }
+    dupes: Counter = Counter()
+    links = DuplicateLink.objects.exclude(other__status__in=_GONE).exclude(
+        complaint__status__in=_GONE
+    )
+    dupes.update(
+        dict(links.filter(complaint_id__in=ids).values_list("complaint_id").annotate(n=Count("id")))
+    )
+    dupes.update(
+        dict(links.filter(other_id__in=ids).values_list("other_id").annotate(n=Count("id")))
+    )
+    events = dict(
+        MassEventMember.objects.filter(complaint_id__in=ids).values_list("complaint_id", "event_id")
+    )
+    sizes = dict(
+        MassEventMember.objects.filter(event_id__in=set(events.values()))
+        .values_list("event_id")
+        .annotate(n=Count("id"))
+    )
+    data = {"suggestions": suggestions, "dupes": dupes, "events": events, "sizes": sizes}
+    cache["triage_rows"] = data
+    return data
+
+
+@register.inclusion_tag("triage/_row.html", takes_context=True)
+def triage_row(context, complaint):
+    if not _moderator(context) or complaint.status not in MODERATOR_STATUSES:
+        return {"show": False}
+    data = _rows_data(context, complaint)
+    suggestion = data["suggestions"].get(complaint.pk)
+    event_id = data["events"].get(complaint.pk)
+    request = context.get("request")
+    return {
+        "show": True,
+        "c": complaint,
+        "s": suggestion,
+        "dupes": data["dupes"].get(complaint.pk, 0),
+        "mass_event": event_id,
+        "mass_size": data["sizes"].get(event_id, 0),
+        "pii": pii_warning(suggestion.pii_kinds, complaint.privacy) if suggestion else "",
+        # Inside the queue's bulk form a nested form is impossible: the button borrows it.
+        "in_form": bool(context.get("selectable")),
+        # Lists that hide a secret complaint's text hide the words taken from it too.
+        "hide_words": complaint.privacy == "rahasia" and not context.get("show_secret"),
+        "next": request.get_full_path() if request else "",
+    }
+
+
+@register.inclusion_tag("triage/_panel.html", takes_context=True)
+def triage_panel(context, complaint):
+    if not _moderator(context):
+        return {"show": False}
+    suggestion = (
+        Suggestion.objects.select_related("agency", "category", "agency_version", "auto_event")
+        .filter(complaint=complaint)
+        .first()
+    )
+    event = mass.event_of(complaint)
+    survivor = mass.default_survivor(event) if event else None
+    pending = mass.pending(event, survivor) if event else []
+    auto_review = None
+    if suggestion and suggestion.auto_event_id:
+        auto_review = Review.objects.filter(event_id=suggestion.auto_event_id).first()
+    return {
+        "show": True,
+        "complaint": complaint,
+        "s": suggestion,
+        "can_accept": bool(
+            suggestion and suggestion.agency_id and complaint.status in MODERATOR_STATUSES
+        ),
+        "pii": pii_warning(suggestion.pii_kinds, complaint.privacy) if suggestion else "",
+        "duplicates": duplicates.duplicates_of(complaint),
+        "mass_event": event,
+        "mass_size": event.members.count() if event else 0,
+        "survivor": survivor,
+        "pending": pending,
+        "auto_review": auto_review,
+        "next": request.get_full_path() if (request := context.get("request")) else "",
+    }
