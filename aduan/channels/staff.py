@@ -64,7 +64,8 @@ def file_for_citizen(request):
                     lifecycle.record_note(
                         complaint,
                         request.user,
-                        note=stored_text("Catatan penerimaan: %(ref)s") % {"ref": data["reference"]},
+                        note=stored_text("Catatan penerimaan: %(ref)s")
+                        % {"ref": data["reference"]},
                         data={"channel": data["channel"], "reference": data["reference"]},
                     )
             messages.success(
