@@ -22,6 +22,12 @@ class Command(BaseCommand):
             return
         demo.load_master_data()
         n = demo.load_complaints(complaints, seed=seed) if complaints else 0
+        if n:
+            # The demo queue shows routing suggestions learnt from the demo's own history.
+            from aduan.triage.training import train_from_database
+
+            versions = train_from_database(trigger="demo", folds=3)
+            self.stdout.write(f"routing models trained: {', '.join(v.target for v in versions)}")
         self.stdout.write(self.style.SUCCESS(f"demo city loaded: {n} complaints"))
 
     def print_logins(self):
