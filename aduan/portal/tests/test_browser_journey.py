@@ -125,7 +125,13 @@ def test_file_track_and_dispute_on_a_phone(
     expect(page.locator(".answer")).to_contain_text(ANSWER)
     photo = page.get_by_role("img", name="Foto lampiran 1")
     expect(photo).to_be_visible()
-    assert photo.evaluate("img => img.complete && img.naturalWidth") == 64
+    # The photo is lazy-loaded: bring it into view and wait for it, as a reader would.
+    photo.scroll_into_view_if_needed()
+    width = photo.evaluate(
+        "img => img.complete && img.naturalWidth ? img.naturalWidth"
+        " : new Promise(done => img.addEventListener('load', () => done(img.naturalWidth)))"
+    )
+    assert width == 64
     screenshot(page, "own-answered-phone")
     assert_accessible(page)
 
