@@ -12,7 +12,7 @@ Timings use a throw-away database (a temporary SQLite file, or ``aduan_bench_tri
 PostgreSQL server) with 10,000 open complaints of the last 14 days, filled with
 ``bulk_create`` plus their duplicate-index rows; the complaints timed are then filed through
 ``lifecycle.create_complaint``, so the figures include the hook as a citizen meets it.
-Prints Markdown for docs/benchmarks-triage.md.
+Prints Markdown for docs/benchmarks.md.
 """
 
 import collections

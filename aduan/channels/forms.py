@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.core.models import Category, Channel, Kelurahan, Kind, Privacy
-from aduan.lib.images import ImageRejected, clean_image
 from aduan.lib.phones import normalize_phone
+from aduan.portal.forms import CheckedPhotosField
 
 from .models import SocialPost
 
@@ -17,32 +16,6 @@ STAFF_CHANNELS = [
     (Channel.PHONE.value, Channel.PHONE.label),
     (Channel.LETTER.value, Channel.LETTER.label),
 ]
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    widget = MultipleFileInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [f for f in (data if isinstance(data, (list, tuple)) else [data]) if f]
-        if len(files) > settings.ADUAN_MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("Paling banyak %(n)s foto.") % {"n": settings.ADUAN_MAX_PHOTOS}
-            )
-        cleaned = []
-        for upload in files:
-            try:
-                cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-            except ImageRejected as exc:
-                raise forms.ValidationError(f"{upload.name}: {exc.message}") from None
-        return cleaned
 
 
 class _ComplaintFields(forms.Form):
@@ -81,7 +54,7 @@ class StaffComplaintForm(_ComplaintFields):
         required=False,
         help_text=_("Untuk surat: nomor dan tanggal surat. Untuk telepon: jam panggilan."),
     )
-    photos = PhotosField(label=_("Foto atau pindaian surat"))
+    photos = CheckedPhotosField(label=_("Foto atau pindaian surat"))
 
     def clean_reporter_phone(self):
         raw = self.cleaned_data.get("reporter_phone", "").strip()

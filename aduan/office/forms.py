@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +18,7 @@ from aduan.core.models import (
 )
 from aduan.core.permissions import visible_complaints
 from aduan.lib.codes import normalize_code
-from aduan.lib.images import ImageRejected, clean_image
-from aduan.portal.forms import PhotosField
+from aduan.portal.forms import CheckedPhotosField
 
 from .models import ResponseTemplate
 
@@ -209,7 +207,7 @@ class ResolveForm(ActionForm):
         help_text=_("Jawaban tunggal yang dikirim ke pelapor dan tampil di halaman publik."),
     )
     internal_note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
-    photos = PhotosField(
+    photos = CheckedPhotosField(
         label=_("Foto hasil pekerjaan (opsional)"),
         help_text=_("Paling banyak 5 foto JPG, PNG atau WebP."),
     )
@@ -217,19 +215,6 @@ class ResolveForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
-
-    def clean_photos(self):
-        files = self.cleaned_data["photos"]
-        limit = settings.ADUAN_MAX_PHOTOS
-        if len(files) > limit:
-            raise forms.ValidationError(_("Paling banyak %(n)s foto.") % {"n": limit})
-        cleaned = []
-        for upload in files:
-            try:
-                cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-            except ImageRejected as exc:
-                raise forms.ValidationError(f"{upload.name}: {exc.message}") from exc
-        return cleaned
 
 
 class OfficerChoiceField(forms.ModelChoiceField):

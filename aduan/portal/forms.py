@@ -63,6 +63,27 @@ class PhotosField(forms.FileField):
         return [f for f in files if f]
 
 
+def clean_photo_uploads(files, *, limit: int | None = None) -> list:
+    """Check uploaded photos (count, then each with Pillow); the first refusal is the error."""
+    limit = settings.ADUAN_MAX_PHOTOS if limit is None else limit
+    if len(files) > limit:
+        raise forms.ValidationError(_("Paling banyak %(n)s foto.") % {"n": limit})
+    cleaned = []
+    for upload in files:
+        try:
+            cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
+        except ImageRejected as exc:
+            raise forms.ValidationError(f"{upload.name}: {exc.message}") from None
+    return cleaned
+
+
+class CheckedPhotosField(PhotosField):
+    """Photos checked and cleaned by the field itself: ``cleaned_data`` holds CleanImages."""
+
+    def clean(self, data, initial=None):
+        return clean_photo_uploads(super().clean(data, initial))
+
+
 class KelurahanChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
@@ -241,21 +262,7 @@ class InfoForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Tulis informasi yang diminta petugas.")},
     )
-    photos = PhotosField(label=_("Foto (boleh dikosongkan)"))
-
-    def clean_photos(self):
-        files = self.cleaned_data.get("photos") or []
-        if len(files) > settings.ADUAN_MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("Paling banyak %(n)s foto.") % {"n": settings.ADUAN_MAX_PHOTOS}
-            )
-        cleaned = []
-        for upload in files:
-            try:
-                cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-            except ImageRejected as exc:
-                raise forms.ValidationError(f"{upload.name}: {exc.message}") from None
-        return cleaned
+    photos = CheckedPhotosField(label=_("Foto (boleh dikosongkan)"))
 
 
 class DisputeForm(forms.Form):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aduan.core.models import Kelurahan
 from aduan.demo.malang import CITY_BOUNDS
@@ -162,7 +163,7 @@ def build_map(
                 f"{x:.1f}",
                 f"{y + 20:.1f}",
                 INK,
-                _("%(n)s aduan") % {"n": fmt(shade.count)},
+                ngettext("%(n)s aduan", "%(n)s aduan", shade.count) % {"n": fmt(shade.count)},
             )
         )
     if bubbles:

@@ -148,7 +148,7 @@ class TriageSettings(models.Model):
         _("jendela kejadian massal (jam)"), default=72
     )
     # Stricter than for a duplicate warning: a false mass event costs far more than a
-    # wrong "kemungkinan duplikat" (docs/benchmarks-triage.md).
+    # wrong "kemungkinan duplikat" (docs/benchmarks.md).
     mass_event_min_similarity = models.FloatField(
         _("kemiripan teks minimal untuk kejadian massal"),
         default=0.6,

@@ -2,7 +2,7 @@
 
 Framework-free so the benchmark can measure it on a corpus without a database.
 
-Measured on the synthetic reports of ``tests/dup_corpus.py`` (docs/benchmarks-triage.md):
+Measured on the synthetic reports of ``tests/dup_corpus.py`` (docs/benchmarks.md):
 two reports of one problem share its place name and a few content words; two problems of
 the same kind at different places share everything but the place. So the weights are
 IDF *squared*: a rare word (a street, a gang) counts far more than "lampu jalan mati".
