@@ -23,7 +23,7 @@ from aduan.core import lifecycle
 from aduan.core.lifecycle import stored_text
 from aduan.core.models import Channel
 from aduan.core.notify import tracking_url
-from aduan.core.permissions import has_perm
+from aduan.core.permissions import access_complaint, has_perm
 
 from .forms import SocialPostForm, StaffComplaintForm
 from .models import SocialPost
@@ -159,7 +159,8 @@ def social_import(request):
 def social_answer(request, code):
     """Show the reply to paste; POST records that the moderator posted it."""
     _require(request.user)
-    post = get_object_or_404(SocialPost.objects.select_related("complaint"), complaint__code=code)
+    complaint = access_complaint(request.user, code)
+    post = get_object_or_404(SocialPost.objects.select_related("complaint"), complaint=complaint)
     text = reply_text(post)
     if request.method == "POST":
         with transaction.atomic():
@@ -171,7 +172,7 @@ def social_answer(request, code):
                 lifecycle.record_note(
                     post.complaint,
                     request.user,
-                    note=_("Balasan dengan tautan pelacakan dikirim di %(platform)s.")
+                    note=stored_text("Balasan dengan tautan pelacakan dikirim di %(platform)s.")
                     % {"platform": post.get_platform_display()},
                     data={
                         "social_reply": True,
