@@ -11,11 +11,19 @@ Public API:
   placeholder such as ``[nama]``; masking already masked text changes nothing.
 - ``redact(text, spans_or_strings) -> str``: staff-chosen extra redactions, ``[disamarkan]``.
 - ``is_plausible_nik(digits) -> bool``: the structural check used for NIK detection.
+- ``names_introduced(text) -> list[str]``: the names writers give for themselves ("saya Budi",
+  "nama saya Siti", "Pelapor: Agus"), to pass back as ``known_names`` so that later mentions of
+  the same name are masked too.
+
+Full-width forms and other compatibility characters ("０８１２…", "budi＠gmail．com") are read
+through NFKC, but spans always point into the text as given.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -69,23 +77,27 @@ def detect_pii(
     ``KINDS``. Overlapping spans are merged into one whose kind is the most sensitive of them.
     """
     wanted = _check_kinds(kinds)
+    work, index = _normalised(text)
     raw: list[tuple[int, int, str]] = []
     if NIK in wanted:
-        raw += [(s, e, NIK) for s, e in _nik_spans(text)]
+        raw += [(s, e, NIK) for s, e in _nik_spans(work)]
     if EMAIL in wanted:
-        raw += [(m.start(), m.end(), EMAIL) for m in _EMAIL_RE.finditer(text)]
+        raw += [(s, e, EMAIL) for s, e in _email_spans(work)]
     if PHONE in wanted:
-        raw += [(s, e, PHONE) for s, e in _phone_spans(text)]
+        raw += [(s, e, PHONE) for s, e in _phone_spans(work)]
     if PLATE in wanted:
-        raw += [(s, e, PLATE) for s, e in _plate_spans(text)]
+        raw += [(s, e, PLATE) for s, e in _plate_spans(work)]
     if NAME in wanted:
-        raw += [(s, e, NAME) for s, e in _name_spans(text)]
-        raw += [(s, e, NAME) for s, e in _known_name_spans(text, known_names)]
+        raw += [(s, e, NAME) for s, e in _name_spans(work)]
+        raw += [(s, e, NAME) for s, e in _known_name_spans(work, known_names)]
 
     # Text already masked stays as it is: this is what makes masking idempotent.
-    masked = [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(text)]
+    masked = [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(work)]
     raw = [r for r in raw if not any(r[0] < me and ms < r[1] for ms, me in masked)]
-    return _merge(text, raw)
+    merged = _merge(work, raw)
+    if index is not None:
+        merged = _to_original(merged, index)
+    return [PiiSpan(s, e, k, text[s:e]) for s, e, k in merged]
 
 
 def mask_pii(
@@ -129,6 +141,34 @@ def redact(text: str, spans_or_strings: Iterable[PiiSpan | tuple[int, int] | str
     return _replace(text, [(start, end, REDACTED) for start, end in merged])
 
 
+def names_introduced(text: str) -> list[str]:
+    """The names the writer gives for themselves in ``text``, in order of appearance.
+
+    Only self-introductions count: "saya Budi Santoso warga ...", "nama saya Siti Aminah",
+    "Nama: Dewi", "Pelapor: Agus Salim", "sy budi dari RT 3". Names after "pak"/"bu", "bernama",
+    "atas nama" or "ibu saya" belong to other people and are left out. Each name is returned as
+    written, once (ignoring case).
+    """
+    work, index = _normalised(text)
+    case_informative = _case_is_informative(work)
+    cues = [(m.end(), STRONG) for m in _SELF_CUE_RE.finditer(work)]
+    cues += [
+        (m.end(), PRONOUN) for m in _PRONOUN_CUE_RE.finditer(work) if _is_self(work, m.start())
+    ]
+    names: list[str] = []
+    seen: set[str] = set()
+    for pos, cue in sorted(cues):
+        span = _take_name(work, pos, cue, case_informative)
+        if not span:
+            continue
+        start, end = span if index is None else (index[span[0]], index[span[1] - 1] + 1)
+        name = text[start:end]
+        if name.casefold() not in seen:
+            seen.add(name.casefold())
+            names.append(name)
+    return names
+
+
 def is_plausible_nik(digits: str) -> bool:
     """Whether 16 digits are shaped like a NIK: a known province, a regency and district code,
     a birth date (day + 40 for women), and a non-zero serial."""
@@ -161,7 +201,53 @@ def _check_kinds(kinds: Iterable[str] | None) -> frozenset[str]:
     return wanted
 
 
-def _merge(text: str, raw: list[tuple[int, int, str]]) -> list[PiiSpan]:
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
+
+
+def _normalised(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with each character replaced by its NFKC form, and for every character of that
+    working copy the offset of the character it came from (None when nothing changed).
+
+    Characters are normalised one at a time so that every piece of the copy has exactly one
+    source; composing sequences across characters is not needed to read digits, "@" or ".".
+    """
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text, None
+    pieces: list[str] = []
+    index: list[int] = []
+    pos = 0
+    for m in _NON_ASCII_RE.finditer(text):
+        i = m.start()
+        piece = unicodedata.normalize("NFKC", m.group())
+        pieces += (text[pos:i], piece)
+        index += range(pos, i)
+        index += [i] * len(piece)
+        pos = i + 1
+    pieces.append(text[pos:])
+    index += range(pos, len(text))
+    work = "".join(pieces)
+    if work == text:
+        return text, None
+    return work, index
+
+
+def _to_original(spans: list[tuple[int, int, str]], index: list[int]) -> list[tuple[int, int, str]]:
+    """Map spans of the working copy back to the source; a source character that expanded
+    into several (a ligature, "…") is taken whole, so neighbouring spans may now overlap."""
+    out: list[list] = []
+    for start, end, kind in spans:
+        start, end = index[start], index[end - 1] + 1
+        if out and start < out[-1][1]:
+            last = out[-1]
+            last[1] = max(last[1], end)
+            if _PRIORITY[kind] > _PRIORITY[last[2]]:
+                last[2] = kind
+            continue
+        out.append([start, end, kind])
+    return [(s, e, k) for s, e, k in out]
+
+
+def _merge(text: str, raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Union overlapping spans; also join same-kind spans separated only by a space (or, for
     names, a particle), so that "Budi" and "Santoso" found separately become one "[nama]"."""
     merged: list[list] = []
@@ -178,7 +264,7 @@ def _merge(text: str, raw: list[tuple[int, int, str]]) -> list[PiiSpan]:
                     last[2] = kind
                 continue
         merged.append([start, end, kind])
-    return [PiiSpan(s, e, k, text[s:e]) for s, e, k in merged]
+    return [(s, e, k) for s, e, k in merged]
 
 
 def _replace(text: str, ranges: list[tuple[int, int, str]]) -> str:
@@ -200,6 +286,7 @@ _PROVINCES = _words(
 # Digit groups joined by one separator: "3573 0145 0690 0002", "35.73.01.450690.0002".
 _DIGIT_RUN_RE = re.compile(r"(?<!\d)\d+(?:[ .\-]\d+)*")
 _GROUP_RE = re.compile(r"\d+(?:[.\-]\d+)*")
+_NON_DIGIT_RE = re.compile(r"\D")
 _NIK_CUE_RE = re.compile(
     r"(?:\bnik|\bn\.i\.k\.?|\bktp|\be-?ktp|nomor induk kependudukan|\bkk\b|kartu keluarga)"
     r"[^\d\n]{0,20}$",
@@ -226,7 +313,7 @@ def _nik_spans(text: str) -> Iterable[tuple[int, int]]:
             if total != 16:
                 continue
             start, end = run.start() + groups[i][0], run.start() + groups[j][1]
-            digits = re.sub(r"\D", "", text[start:end])
+            digits = _NON_DIGIT_RE.sub("", text[start:end])
             if is_plausible_nik(digits) or (cued and i == 0):
                 found = True
                 yield start, end
@@ -238,24 +325,65 @@ def _nik_spans(text: str) -> Iterable[tuple[int, int]]:
 
 # --- e-mail --------------------------------------------------------------------------------
 
-# Also catches the "budi[at]gmail[dot]com" style people use to dodge scrapers.
-_AT = r"(?:@|\s?[\[(]\s?at\s?[\])]\s?)"
-_DOT = r"(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)"
-_EMAIL_RE = re.compile(
-    rf"(?<![\w.+\-])[A-Za-z0-9](?:[A-Za-z0-9._%+\-]*[A-Za-z0-9])?{_AT}"
-    rf"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?(?:{_DOT}[A-Za-z0-9\-]+)*{_DOT}[A-Za-z]{{2,}}\b",
+# People write addresses out to dodge scrapers: "budi[at]gmail[dot]com", "budi at gmail dot
+# com", "budi @ gmail . com". Firm separators never occur in prose: "@", "[at]", "(dot)", the
+# word "dot", a "." between letters. Loose ones do ("rapat at kantor", "ketemu @ pasar . besok"),
+# so an address that uses one must end in a common top-level domain.
+_LOCAL = r"(?<![\w.+\-])(?P<local>[A-Za-z0-9](?:[A-Za-z0-9._%+\-]*[A-Za-z0-9])?)"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]*[A-Za-z0-9])?"
+_FIRM_AT = r"(?:@|[ \t]*[\[({<][ \t]*at[ \t]*[\])}>][ \t]*)"
+_LOOSE_AT = r"(?:[ \t]+at[ \t]+|[ \t]*@[ \t]*)"
+_FIRM_DOT = r"(?:\.|[ \t]*[\[({<][ \t]*dot[ \t]*[\])}>][ \t]*|[ \t]+dot[ \t]+)"
+# A space before the dot: "gmail . com", "gmail .com"; "kantor. Besok" ends a sentence.
+_LOOSE_DOT = r"(?:[ \t]+\.[ \t]*)"
+_COMMON_TLDS = (
+    "com net org edu gov mil info biz io ai app dev xyz online site store tech "
+    "id co uk us au sg my jp"
+)
+_FIRM_EMAIL_RE = re.compile(
+    rf"{_LOCAL}{_FIRM_AT}{_LABEL}(?:{_FIRM_DOT}{_LABEL})*{_FIRM_DOT}[A-Za-z]{{2,}}\b",
     re.IGNORECASE,
 )
+_LOOSE_EMAIL_RE = re.compile(
+    rf"{_LOCAL}(?:{_FIRM_AT}|{_LOOSE_AT}){_LABEL}"
+    rf"(?:(?:{_FIRM_DOT}|{_LOOSE_DOT}){_LABEL})*(?:{_FIRM_DOT}|{_LOOSE_DOT})"
+    rf"(?:{'|'.join(_COMMON_TLDS.split())})(?![\w\-])",
+    re.IGNORECASE,
+)
+
+
+# Every form above has an "@" or the word "at"; most complaints have neither, and looking for it
+# costs far less than trying the patterns at every word.
+_EMAIL_HINT_RE = re.compile(r"@|\bat\b", re.IGNORECASE)
+
+
+def _email_spans(text: str) -> Iterable[tuple[int, int]]:
+    if not _EMAIL_HINT_RE.search(text):
+        return
+    for m in _FIRM_EMAIL_RE.finditer(text):
+        yield m.start(), m.end()
+    for m in _LOOSE_EMAIL_RE.finditer(text):
+        # "lihat at malangkota.go.id", "cek @ web.com": a common word before "at" is prose.
+        if m.group("local").lower() not in _STOPWORDS:
+            yield m.start(), m.end()
 
 
 # --- phone numbers -------------------------------------------------------------------------
 
 # Mobile numbers the phonenumbers metadata rejects (new prefixes, typos, made-up test numbers)
 # are still someone's attempt at a number, so a plain shape match backs the library up.
-_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+62|62|0)[ .\-]?8\d(?:[ .\-]?\d){7,10}(?!\d)")
+_MOBILE_RE = re.compile(r"(?<![\d+])(?:\+[ \t]?62|62|0)[ .\-]?8\d(?:[ .\-]?\d){7,10}(?!\d)")
+
+
+# No number the library accepts has fewer digits ("+43 1234"). Many complaints have fewer, and
+# for them the library would be most of the cost of masking.
+_MIN_PHONE_DIGITS = 6
+_ANY_DIGIT_RE = re.compile(r"\d")
 
 
 def _phone_spans(text: str) -> Iterable[tuple[int, int]]:
+    if len(_ANY_DIGIT_RE.findall(text)) < _MIN_PHONE_DIGITS:
+        return
     # VALID leniency rejects dates, amounts, years and short numbers such as "RT 03".
     for match in phonenumbers.PhoneNumberMatcher(text, "ID", leniency=phonenumbers.Leniency.VALID):
         start, end = match.start, match.end
@@ -340,6 +468,8 @@ _STOPWORDS = _words(
     bahwa jika kalau kalo bila saat ketika waktu setiap tiap semua para sekalian banyak segera
     cepat secepatnya langsung sampai hingga mungkin sebentar nanti dulu melihat meminta mewakili
     melalui
+    sakit pulang pergi datang pindah kerja bekerja lahir berangkat keluar masuk kembali balik
+    lewat numpang kos ngekos ngontrak kontrak sewa jualan dagang
     apa apakah kapan kenapa mengapa bagaimana gimana gmn dimana mana siapa berapa
     bapak pak bpk ibu bu mas mbak mba sdr sdri saudara saudari kak bang om tante mbah
     telp telpon telepon hp wa whatsapp email nik ktp kk umur usia tahun thn th
@@ -384,6 +514,31 @@ _STRONG_CUE_RE = re.compile(
     r"|\b(?:pelapor|pengirim|pengadu)(?=\s*:)",
     re.IGNORECASE,
 )
+# The cues of names_introduced: those of _STRONG_CUE_RE by which writers name themselves, and
+# "nama" only where a form asks for one ("Nama: Budi"); "bernama", "atas nama" and "a.n." often
+# name someone else.
+_SELF_CUE_RE = re.compile(
+    r"\b(?:namaku|nama(?:\s+lengkap)?\s+(?:saya|sy|aku|gue|gw|pelapor))"
+    r"(?:\s+(?:adalah|ialah|yaitu|yakni))?\b"
+    r"|\bnama(?:\s+lengkap)?(?=[ \t]*[:=])"
+    r"|\b(?:pelapor|pengirim|pengadu)(?=\s*:)",
+    re.IGNORECASE,
+)
+# "ibu saya Siti", "tetangga sy Joko": the pronoun owns the next name, it does not introduce it.
+_RELATIVE_BEFORE_RE = re.compile(
+    r"\b(?:anak|anakku|putra|putri|istri|isteri|suami|ayah|bapak|ibu|mama|mamah|papa|papah|"
+    r"ortu|adik|adek|kakak|abang|nenek|kakek|mbah|paman|bibi|om|tante|pakde|bude|budhe|"
+    r"keponakan|ponakan|cucu|mertua|menantu|sepupu|saudara|saudari|tetangga|teman|kawan|"
+    r"sahabat|pacar|tunangan|pembantu|art|atasan|bos|majikan|karyawan|pegawai|sopir|supir)"
+    r"[ \t]+$",
+    re.IGNORECASE,
+)
+# ... unless "bapak"/"ibu" greets the reader: "Selamat pagi bapak ibu saya Budi warga RT 3".
+_GREETING_BEFORE_RE = re.compile(
+    r"\b(?:pagi|siang|sore|malam|yth|kepada|halo|hai|hallo|permisi|maaf|assalamualaikum|salam)"
+    r"[ \t,]+(?:(?:bapak|ibu|bpk|bu|pak)[ \t/]*)+$",
+    re.IGNORECASE,
+)
 _PRONOUN_CUE_RE = re.compile(r"\b(?:saya|sy|aku|gue|gw|gua)\b", re.IGNORECASE)
 _HONORIFIC_CUE_RE = re.compile(
     r"\b(?:bapak|pak|bpk|ibu|bu|mas|mbak|mba|sdr|sdri|saudara|saudari|kak|bang|mbah)\b\.?",
@@ -393,6 +548,8 @@ _FROM_CUE_RE = re.compile(
     r"\b(?:laporan|aduan|pengaduan|keluhan|pesan|salam|surat|kiriman)\s+dari\b", re.IGNORECASE
 )
 
+_LETTERS_RE = re.compile(r"[^\W\d_]{2,}")
+_NAME_PART_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*(?:\.(?!\w))?")
 _CUE_GAP_RE = re.compile(r"[ \t]*(?:[:=][ \t]*)?")
 _SPACE_RE = re.compile(r"[ \t]+")
@@ -425,7 +582,7 @@ def _case_is_informative(text: str) -> bool:
     "mohon" are lowercase there, in Title Case Or ALL CAPS writing they are not.
     """
     common = []
-    for m in re.finditer(r"[^\W\d_]{2,}", text):
+    for m in _LETTERS_RE.finditer(text):
         if m.group().lower() not in _STOPWORDS:
             continue
         before = text[max(0, m.start() - 12) : m.start()]
@@ -504,10 +661,28 @@ def _introduces_self(text: str, pos: int) -> bool:
     return bool(m) and m.group(1).lower() in _INTRO_FOLLOWERS
 
 
+def _is_self(text: str, pronoun_start: int) -> bool:
+    before = text[max(0, pronoun_start - 40) : pronoun_start]
+    return not _RELATIVE_BEFORE_RE.search(before) or bool(_GREETING_BEFORE_RE.search(before))
+
+
 def _known_name_spans(text: str, known_names: Iterable[str]) -> Iterable[tuple[int, int]]:
+    names = tuple(full or "" for full in known_names)
+    pattern = _known_names_pattern(names) if names else None
+    if pattern is None:
+        return
+    for m in pattern.finditer(text):
+        yield m.start(), m.end()
+
+
+# The same reporter's name is masked in the text, the answer and the address of a complaint, and
+# in every complaint of a page of the public feed.
+@functools.lru_cache(maxsize=512)
+def _known_names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     alternatives: set[str] = set()
-    for full in known_names:
-        parts = re.findall(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", full or "")
+    for full in names:
+        # Matched against the NFKC working copy of the text, so read the same way.
+        parts = _NAME_PART_RE.findall(unicodedata.normalize("NFKC", full))
         if not parts:
             continue
         if len(parts) > 1 or parts[0].lower() not in _STOPWORDS:
@@ -517,8 +692,6 @@ def _known_name_spans(text: str, known_names: Iterable[str]) -> Iterable[tuple[i
             if len(part) >= 3 and low not in _PARTICLES and low not in _STOPWORDS:
                 alternatives.add(re.escape(part))
     if not alternatives:
-        return
+        return None
     ordered = sorted(alternatives, key=len, reverse=True)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
-    for m in pattern.finditer(text):
-        yield m.start(), m.end()
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE)
