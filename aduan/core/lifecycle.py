@@ -7,6 +7,10 @@ the caller loaded it), writes an :class:`Event` row and queues the messages
 the change causes in the outbox, in the same transaction. Nothing else
 assigns ``Complaint.status``. Views, the API, channels and jobs all call
 these functions.
+
+Every event row written here, transitions and notes alike, is followed by
+:func:`aduan.core.effects.after_transition` (deadlines, staff notifications,
+triage), exactly once, in the same transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from django.utils.translation import gettext as _
 from aduan.lib.codes import format_code, period_of
 from aduan.lib.images import CleanImage
 
+from . import effects
 from .models import (
     Agency,
     Attachment,
@@ -45,17 +50,6 @@ from .models import (
 from .notify import notify_reporter
 
 S = Status
-
-
-# Callables ``hook(complaint, event)`` run inside the transaction after every
-# event row this module writes: deadlines, triage and statistics subscribe here
-# (in their AppConfig.ready) instead of being written into each transition.
-TRANSITION_HOOKS: list = []
-
-
-def _after(complaint: Complaint, event: Event) -> None:
-    for hook in TRANSITION_HOOKS:
-        hook(complaint, event)
 
 
 class TransitionError(Exception):
@@ -125,6 +119,10 @@ TRANSITIONS = {
 }
 
 
+# A rejected or merged complaint is settled: its classification is part of that record.
+CORRECTABLE_STATUSES = frozenset(set(Status) - {Status.DITOLAK, Status.DIGABUNG})
+
+
 def stored_text(message: str) -> str:
     """Text kept in the record is in the city's language, whatever the actor's."""
     with translation.override(settings.LANGUAGE_CODE):
@@ -142,24 +140,20 @@ def _actor_fields(actor: User | None, label: str) -> dict:
     return {"actor": actor, "actor_label": label or actor.display_name, "agency": agency}
 
 
-def _apply(
+def lock(
     complaint: Complaint,
-    name: str,
     *,
-    event_kind: str,
-    actor: User | None = None,
-    actor_label: str = "",
-    note: str = "",
-    is_public: bool = True,
-    data: dict | None = None,
     expected_version: int | None = None,
-    target: str | None = None,
-    at=None,
-    changes: dict | None = None,
-    m2m: dict | None = None,
-) -> Event:
-    """Lock, check, change, record. Must run inside ``transaction.atomic``."""
-    transition = TRANSITIONS[name]
+    statuses: Iterable[str] | None = None,
+    refusal: str = "",
+) -> Complaint:
+    """Lock the complaint's row and check it may still be changed; returns the locked row.
+
+    Every write that acts on what the caller saw goes through here, transitions and the
+    writes that are not transitions alike: the stale-form check (``expected_version``)
+    and the status check (``statuses``, any when None) both read the locked row, so two
+    people acting at once cannot both pass. Must run inside ``transaction.atomic``.
+    """
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleComplaint(
@@ -169,13 +163,49 @@ def _apply(
             )
             % {"code": locked.code}
         )
-    if locked.status not in transition.sources:
+    if statuses is not None and locked.status not in statuses:
         raise IllegalTransition(
-            _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.")
-            % {"status": locked.get_status_display()}
+            refusal
+            or (
+                _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.")
+                % {"status": locked.get_status_display()}
+            )
         )
+    return locked
+
+
+def _apply(
+    complaint: Complaint,
+    name: str,
+    *,
+    expected_version: int | None = None,
+    target: str | None = None,
+    **record,
+) -> Event:
+    """Lock, check, change, record transition ``name``; inside ``transaction.atomic``."""
+    transition = TRANSITIONS[name]
+    locked = lock(complaint, expected_version=expected_version, statuses=transition.sources)
+    to_status = target or transition.target or locked.status
+    return _record(complaint, locked, to_status=to_status, **record)
+
+
+def _record(
+    complaint: Complaint,
+    locked: Complaint,
+    *,
+    to_status: str,
+    event_kind: str,
+    actor: User | None = None,
+    actor_label: str = "",
+    note: str = "",
+    is_public: bool = True,
+    data: dict | None = None,
+    at=None,
+    changes: dict | None = None,
+    m2m: dict | None = None,
+) -> Event:
+    """Change the ``locked`` row, write its event and run the after-transition step."""
     from_status = locked.status
-    to_status = target or transition.target or from_status
     fields = {"status", "version", "updated_at"}
     locked.status = to_status
     locked.version = F("version") + 1
@@ -199,7 +229,7 @@ def _apply(
     )
     # The caller's object reflects the new state (and drops stale relation caches).
     complaint.refresh_from_db()
-    _after(complaint, event)
+    effects.after_transition(complaint, event)
     return event
 
 
@@ -307,7 +337,7 @@ def create_complaint(
             )
             _store_photos(complaint, photos, event=None)
             notify_reporter(complaint, event)
-            _after(complaint, event)
+            effects.after_transition(complaint, event)
     except IntegrityError:
         # Two identical retries raced; the other one won.
         if submission_key:
@@ -412,7 +442,7 @@ def merge(complaint, actor, *, into: Complaint, note="", expected_version=None, 
         data={"into": survivor.code},
         at=at,
     )
-    Event.objects.create(
+    survivor_note = Event.objects.create(
         complaint=survivor,
         kind=Event.Kind.NOTE,
         is_public=False,
@@ -421,6 +451,7 @@ def merge(complaint, actor, *, into: Complaint, note="", expected_version=None, 
         created_at=_now(at),
         **_actor_fields(actor, ""),
     )
+    effects.after_transition(survivor, survivor_note)
     notify_reporter(complaint, event)
     return event
 
@@ -466,13 +497,12 @@ def correct(
     at=None,
 ) -> Event:
     """Correct classification fields; every change is logged with before and after."""
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleComplaint(
-            _("Aduan %(code)s baru saja diubah oleh orang lain.") % {"code": locked.code}
-        )
-    if locked.status not in (set(Status) - {Status.DITOLAK, Status.DIGABUNG}):
-        raise IllegalTransition(_("Aduan ini tidak dapat dikoreksi lagi."))
+    locked = lock(
+        complaint,
+        expected_version=expected_version,
+        statuses=CORRECTABLE_STATUSES,
+        refusal=_("Aduan ini tidak dapat dikoreksi lagi."),
+    )
     changes, diff = {}, {}
     for field, value in (
         ("kind", kind),
@@ -489,25 +519,18 @@ def correct(
         raise TransitionError(_("Tidak ada yang diubah."))
     if "privacy" in changes and not reason.strip():
         raise TransitionError(_("Perubahan privasi wajib disertai alasan."))
-    for field, value in changes.items():
-        setattr(locked, field, value)
-    locked.version = F("version") + 1
-    locked.save(update_fields=[*changes, "version", "updated_at"])
-    locked.refresh_from_db()
-    complaint.refresh_from_db()
-    event = Event.objects.create(
-        complaint=locked,
-        kind=Event.Kind.CORRECTED,
-        from_status=locked.status,
+    return _record(
+        complaint,
+        locked,
         to_status=locked.status,
+        event_kind=Event.Kind.CORRECTED,
+        actor=actor,
         note=reason.strip(),
         is_public=False,
         data={"changes": diff},
-        created_at=_now(at),
-        **_actor_fields(actor, ""),
+        changes=changes,
+        at=at,
     )
-    _after(complaint, event)
-    return event
 
 
 # -- agencies ------------------------------------------------------------------
@@ -679,7 +702,7 @@ def resolve(
         at=at,
     )
     if internal_note.strip():
-        Event.objects.create(
+        internal = Event.objects.create(
             complaint=complaint,
             kind=Event.Kind.NOTE,
             note=internal_note.strip(),
@@ -687,6 +710,7 @@ def resolve(
             created_at=at,
             **_actor_fields(actor, ""),
         )
+        effects.after_transition(complaint, internal)
     _store_photos(complaint, photos, event=event, public=True)
     notify_reporter(complaint, event)
     return event
@@ -780,11 +804,13 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
     if not 1 <= rating <= 5:
         raise TransitionError(_("Nilai harus antara 1 dan 5."))
     # Read under the row lock: two taps at once must not both rate.
-    if Complaint.objects.select_for_update().get(pk=complaint.pk).rating is not None:
+    locked = lock(complaint, statuses=TRANSITIONS["rate"].sources)
+    if locked.rating is not None:
         raise TransitionError(_("Aduan ini sudah dinilai. Terima kasih."))
-    return _apply(
+    return _record(
         complaint,
-        "rate",
+        locked,
+        to_status=locked.status,
         event_kind=Event.Kind.RATED,
         actor_label=stored_text("Pelapor"),
         note=comment.strip(),
@@ -795,9 +821,14 @@ def rate(complaint, *, rating: int, comment: str = "", via: str = "web", at=None
     )
 
 
+@transaction.atomic
 def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None, at=None) -> Event:
-    """An internal note or an audit entry (e.g. a reporter's contact viewed)."""
-    return Event.objects.create(
+    """An internal note or an audit entry (e.g. a reporter's contact viewed).
+
+    Not a transition: no lock, no status check, the version stays (a note must not turn
+    someone's open form stale). Callers that need the lock take it with :func:`lock`.
+    """
+    event = Event.objects.create(
         complaint=complaint,
         kind=kind,
         note=note,
@@ -806,6 +837,8 @@ def record_note(complaint, actor, *, note: str, kind=Event.Kind.NOTE, data=None,
         created_at=_now(at),
         **_actor_fields(actor, ""),
     )
+    effects.after_transition(complaint, event)
+    return event
 
 
 __all__ = [

@@ -9,15 +9,13 @@ class DeadlinesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from aduan.core import jobs, lifecycle
+        from aduan.core import jobs
 
         from . import store
-        from .clock import on_transition
         from .models import Closure, EscalationStep, RegionalHoliday, SlaRule, WorkingHours
         from .sweep import sweep
 
-        if on_transition not in lifecycle.TRANSITION_HOOKS:
-            lifecycle.TRANSITION_HOOKS.append(on_transition)
+        # The clock itself is named in aduan.core.effects.SUBSCRIBERS, not registered here.
         for model in (WorkingHours, RegionalHoliday, Closure, SlaRule, EscalationStep):
             uid = f"deadlines-invalidate-{model.__name__}"
             post_save.connect(store.invalidate, sender=model, dispatch_uid=uid + "-save")

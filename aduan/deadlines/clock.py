@@ -1,4 +1,4 @@
-"""The deadline clock: a ``lifecycle.TRANSITION_HOOKS`` subscriber.
+"""The deadline clock: the first after-transition subscriber (``aduan.core.effects``).
 
 After every event row the lifecycle writes, :func:`on_transition` opens, pauses,
 resumes, recomputes and ends the complaint's stage records, and writes the
@@ -23,7 +23,7 @@ rejected, merged,      the dispatch stage ends (a moderator decided); the others
 closed, confirmed      cancelled
 =====================  ================================================================
 
-The hook runs inside the transition's transaction and uses ``event.created_at`` as
+It runs inside the transition's transaction and uses ``event.created_at`` as
 "now", so back-dated demo data and simulations get the deadlines the system would
 have given at the time. It writes the complaint with ``update()``: deadlines are
 derived data and must not bump ``version`` (a form opened before would turn stale).

@@ -5,9 +5,5 @@ class OfficeConfig(AppConfig):
     name = "aduan.office"
     label = "office"
     verbose_name = "Kantor (back office)"
-
-    def ready(self):
-        # Staff notifications ride on every transition, inside its transaction.
-        from .notify import register
-
-        register()
+    # Staff notifications ride on every transition as notify.on_transition, a subscriber
+    # named in aduan.core.effects.SUBSCRIBERS: nothing to register at start-up.

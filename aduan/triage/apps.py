@@ -7,11 +7,7 @@ class TriageConfig(AppConfig):
     verbose_name = "Triase cerdas"
 
     def ready(self):
-        from aduan.core import lifecycle
-
-        from .hooks import on_transition
+        # hooks.on_transition is named in aduan.core.effects.SUBSCRIBERS, not registered here.
         from .jobs import register_all
 
-        if on_transition not in lifecycle.TRANSITION_HOOKS:
-            lifecycle.TRANSITION_HOOKS.append(on_transition)
         register_all()

@@ -23,8 +23,9 @@ REFRESH_BATCH = 100
 
 
 def refresh(batch: int = REFRESH_BATCH) -> dict:
-    """Suggest for queue complaints that have none (filed before triage, or its hook
-    failed) and re-predict those computed with a model that is no longer active."""
+    """Suggest for queue complaints that have none (filed before triage, or the
+    computation after their filing failed) and re-predict those computed with a model
+    that is no longer active."""
     from .suggest import compute
 
     settings = TriageSettings.load()

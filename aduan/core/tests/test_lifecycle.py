@@ -2,9 +2,10 @@
 illegal ones raise a clear error and change nothing."""
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
-from aduan.core import lifecycle
+from aduan.core import effects, lifecycle
 from aduan.core.models import Complaint, Event, OutboundMessage, Status
 
 
@@ -201,15 +202,43 @@ def test_rating_once_and_in_range(complaint_in):
         lifecycle.rate(c, rating=4)
 
 
-def test_hooks_run_inside_transaction(make_complaint, mira, city):
+def test_the_after_transition_step_runs_inside_the_transaction(make_complaint, mira, city):
     seen = []
-    lifecycle.TRANSITION_HOOKS.append(lambda complaint, event: seen.append(event.kind))
-    try:
+
+    def subscriber(complaint, event):
+        # The event is already saved and the caller's complaint already shows the change.
+        assert event.pk and complaint.status == event.to_status
+        seen.append((event.kind, transaction.get_connection().savepoint_ids[:]))
+
+    with effects.extra_subscriber(subscriber):
         c = make_complaint()
+        outer = transaction.get_connection().savepoint_ids[:]
         lifecycle.dispatch(c, mira, lead=city["dpupr"])
-    finally:
-        lifecycle.TRANSITION_HOOKS.pop()
-    assert seen[-2:] == [Event.Kind.CREATED, Event.Kind.DISPATCHED]
+    assert [kind for kind, _ in seen] == [Event.Kind.CREATED, Event.Kind.DISPATCHED]
+    # One savepoint deeper than the test's own transaction: the transition's atomic block.
+    assert all(len(points) > len(outer) for _, points in seen)
+
+
+def test_a_failing_subscriber_rolls_the_change_back(complaint_in, mira, city):
+    c = complaint_in(Status.BARU)
+
+    def explode(complaint, event):
+        raise RuntimeError("subscriber down")
+
+    with effects.extra_subscriber(explode), pytest.raises(RuntimeError):
+        lifecycle.dispatch(c, mira, lead=city["dpupr"])
+    c.refresh_from_db()
+    assert c.status == Status.BARU and not c.events.filter(kind=Event.Kind.DISPATCHED).exists()
+
+
+def test_a_stale_correction_says_so_like_any_other_change(complaint_in, mira, city):
+    c = complaint_in(Status.BARU)
+    seen = c.version
+    lifecycle.verify(c, mira)
+    with pytest.raises(lifecycle.StaleComplaint) as info:
+        lifecycle.correct(c, mira, category=city["waste"], expected_version=seen)
+    assert "Periksa keadaan terbarunya" in info.value.message
+    assert not c.events.filter(kind=Event.Kind.CORRECTED).exists()
 
 
 def test_allowed_transitions_lists_legal_names():

@@ -46,6 +46,24 @@ def model_bytes(target: str) -> bytes:
     return RoutingModel().fit(data.texts, data.labels, data.extras).to_bytes()
 
 
+@pytest.fixture
+def make_complaint(make_complaint, django_capture_on_commit_callbacks):
+    """File as the citizen's request does, commit included: triage computes the suggestion
+    after the filing commits, and the test's own transaction would never commit."""
+
+    def make(**overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return make_complaint(**overrides)
+
+    return make
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): ...`` runs what the block left for after its commit, at its end."""
+    return functools.partial(django_capture_on_commit_callbacks, execute=True)
+
+
 @pytest.fixture(autouse=True)
 def fresh_models():
     # Rolled-back tests can hand out the same primary key again: never reuse a model.
