@@ -34,7 +34,9 @@ ALLOWED_HOSTS = [
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
-SITE_NAME = env_str("SITE_NAME", "Aduan Kota Malang")
+# The city's own facts (its name, the service's name, map bounds, SMS number) are a
+# row of core.City, kept in the admin; SITE_NAME only overrides the service's name.
+SITE_NAME = env_str("SITE_NAME", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +54,8 @@ INSTALLED_APPS = [
     "aduan.triage",
     "aduan.channels",
     "aduan.reports",
+    # The demo city and its loader (``aduan demo``); no other app imports it.
+    "aduan.demo",
 ]
 
 MIDDLEWARE = [
@@ -118,6 +122,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "aduan" / "locale"]
+# core.City.timezone must name the same zone (its admin form refuses another one).
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -125,6 +130,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "aduan" / "static"]
+# Uploads are never served as a folder (no MEDIA_URL route, no proxy alias): photos
+# go out only through the views of aduan/portal/media.py, which apply core.disclosure.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -146,7 +153,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Aduan Kota Malang <noreply@demo.aduan.id>")
+# Without a display name here, e-mail goes out under the service's name (core.city).
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 # Outbox senders per channel: a dotted path to a class with ``send(message)``.
 # The demo writes SMS and chat messages to a file; production sets, for example,
@@ -165,6 +173,11 @@ ADUAN_MAX_PHOTOS = 5
 ADUAN_MAX_PHOTO_BYTES = env_int("ADUAN_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 # Working days after an answer without a dispute before the complaint closes itself.
 ADUAN_AUTO_CLOSE_DAYS = env_int("ADUAN_AUTO_CLOSE_DAYS", 5)
+# Who picks the agency when the dispatch deadline nears for a complaint without a
+# category (the deadline sweep's holiday coverage): the routing model of the triage
+# app, which sits above deadlines and so is named here rather than imported there.
+# Empty: such complaints wait for the moderators on duty.
+ADUAN_AGENCY_PREDICTOR = env_str("ADUAN_AGENCY_PREDICTOR", "aduan.triage.suggest.predict_agency")
 
 LOGGING = {
     "version": 1,
@@ -174,4 +187,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-ADUAN_SERVE_MEDIA = env_bool("ADUAN_SERVE_MEDIA", True)

@@ -1,9 +1,18 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
+
+from aduan.portal import media
+
+media_patterns = (
+    [
+        path("foto/<str:public_id>/", media.public_photo, name="public"),
+        path("kantor/foto/<str:public_id>/", media.staff_photo, name="staff"),
+    ],
+    "media",
+)
 
 urlpatterns = [
+    path("", include(media_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("kantor/tenggat/", include("aduan.deadlines.urls")),
@@ -14,13 +23,5 @@ urlpatterns = [
     path("", include("aduan.portal.urls")),
 ]
 
-# Uploaded photos. In production a reverse proxy serves MEDIA_ROOT; the embedded
-# set-up serves them itself so the demo works from one command.
-if settings.ADUAN_SERVE_MEDIA:
-    urlpatterns.append(
-        path(
-            f"{settings.MEDIA_URL.strip('/')}/<path:path>",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    )
+# Uploaded files are never served as a folder: every photo goes through the views
+# above, which apply the viewer's projection (see core.disclosure).

@@ -84,10 +84,10 @@ def generate():
 
     from django.db import connection
 
-    from aduan.core import demo
     from aduan.core.models import Agency, Category, Kelurahan, RejectionReason, Role, User
     from aduan.deadlines.store import get_calendar
     from aduan.demo import corpus
+    from aduan.demo import loader as demo
 
     demo.load_master_data()
     calendar = get_calendar()

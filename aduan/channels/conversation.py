@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from aduan.core.city import site_name
 from aduan.core.models import Kelurahan
 from aduan.core.notify import tracking_url
 from aduan.lib import smsgrammar as grammar
@@ -58,7 +58,7 @@ def menu_text() -> str:
         "• Ketik ADUAN untuk menyampaikan aduan.\n"
         "• Ketik CEK <kode> untuk melihat status aduan, misalnya CEK ADU-2611-0042.\n"
         "• Ketik BATAL kapan saja untuk membatalkan."
-    ) % {"site": settings.SITE_NAME}
+    ) % {"site": site_name()}
 
 
 def _ask_kelurahan() -> str:

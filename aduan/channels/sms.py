@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from aduan.core import lifecycle
+from aduan.core import disclosure, lifecycle
 from aduan.core.models import Channel, Complaint, Event, Status
 from aduan.lib import smsgrammar as grammar
 from aduan.lib.gateways import InboundMessage
@@ -51,22 +51,27 @@ def own_complaint(msg: InboundMessage, code: str | None) -> Complaint | None:
     return Complaint.objects.filter(owner_filter(msg), code=code).first()
 
 
-def last_update(complaint: Complaint):
-    event = complaint.events.filter(is_public=True).order_by("-created_at", "-id").first()
-    return event.created_at if event else complaint.received_at
+def last_update(view: disclosure.ComplaintView):
+    """When the public was last told something: the latest public event of the public
+    projection (which holds none for an unlisted complaint, so it gets no date at all)."""
+    if not view.shows_content:
+        return None
+    return view.events[-1].at if view.events else view.received_at
 
 
 def status_reply(msg: InboundMessage, code: str) -> Handled:
-    """Anyone holding a code may see its status (as on the public tracking page)."""
+    """Anyone may send any code: the reply is the public projection, as on the public
+    tracking page; of an unlisted complaint nothing but its status."""
     channel, recipient = reply_address(msg)
     complaint = Complaint.objects.filter(code=code).first()
     if complaint is None:
         reply(channel, recipient, grammar.reply_not_found(code))
         return Handled(Outcome.STATUS_REPLY, None, "not_found", _("Kode tidak ditemukan."))
+    view = disclosure.for_public(complaint, events=True)
     reply(
         channel,
         recipient,
-        grammar.reply_status(code, complaint.get_status_display(), last_update(complaint)),
+        grammar.reply_status(view.code, view.status_label, last_update(view)),
         complaint=complaint,
     )
     return Handled(Outcome.STATUS_REPLY, complaint)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Agency,
     Category,
+    City,
     Complaint,
     Event,
     Kecamatan,
@@ -33,6 +34,23 @@ class AduanUserAdmin(UserAdmin):
         *UserAdmin.add_fieldsets,
         (_("Peran di Aduan"), {"fields": ("role", "agency")}),
     )
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ("name", "site_name", "timezone", "sms_number")
+    fieldsets = (
+        (None, {"fields": ("name", "short_name", "government_name", "site_name", "timezone")}),
+        (_("Kontak"), {"fields": ("sms_number", "email")}),
+        (_("Batas peta"), {"fields": (("south", "north"), ("west", "east"))}),
+    )
+
+    def has_add_permission(self, request):
+        # One deployment, one city: the row is edited, never added twice.
+        return not City.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Agency)

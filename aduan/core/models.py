@@ -1,7 +1,13 @@
 """The domain core: areas, agencies, categories, complaints and their events."""
 
+import secrets
+import zoneinfo
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -178,6 +184,13 @@ RUNNING_CLOCK_STATUSES = frozenset(
     {Status.BARU, Status.TERVERIFIKASI, Status.DIDISPOSISIKAN, Status.DIPROSES}
 )
 MODERATOR_STATUSES = frozenset({Status.BARU, Status.TERVERIFIKASI})
+# Never an item of any public surface: not yet checked, rejected, or merged (its
+# survivor is listed instead). ``rahasia`` complaints are never listed either; see
+# ``disclosure`` for the whole rule.
+UNLISTED_STATUSES = frozenset({Status.BARU, Status.DITOLAK, Status.DIGABUNG})
+LISTED_STATUSES = frozenset(set(Status) - UNLISTED_STATUSES)
+# Rejected or merged: no longer a case of its own (it cannot take others in).
+DROPPED_STATUSES = frozenset({Status.DITOLAK, Status.DIGABUNG})
 AGENCY_STATUSES = frozenset({Status.DIDISPOSISIKAN, Status.DIPROSES, Status.DITUNDA_ANGGARAN})
 
 
@@ -228,11 +241,9 @@ class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
-    def public(self):
-        """Complaints whose content may appear on public pages."""
-        return self.exclude(privacy=Privacy.RAHASIA).exclude(
-            status__in=(Status.BARU, Status.DITOLAK)
-        )
+    def listed(self):
+        """Complaints that may be items of a public surface (see ``core.disclosure``)."""
+        return self.filter(status__in=LISTED_STATUSES).exclude(privacy=Privacy.RAHASIA)
 
     def for_agency(self, agency):
         return self.filter(Q(lead_agency=agency) | Q(supporting_agencies=agency)).distinct()
@@ -424,8 +435,14 @@ class Event(models.Model):
         return self.actor_label or str(_("Sistem"))
 
 
+def new_public_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
 def attachment_path(instance, filename):
-    return f"aduan/{instance.complaint.received_at:%Y/%m}/{instance.complaint.token}/{filename}"
+    """Stored files are named by a random id unrelated to the complaint's code or token."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"lampiran/{instance.created_at:%Y/%m}/{instance.public_id}.{extension}"
 
 
 class Attachment(models.Model):
@@ -433,7 +450,9 @@ class Attachment(models.Model):
     event = models.ForeignKey(
         Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
     )
-    file = models.FileField(upload_to=attachment_path)
+    # What every URL of this file carries; served only through ``core.disclosure``.
+    public_id = models.CharField(max_length=32, unique=True, default=new_public_id, editable=False)
+    file = models.FileField(upload_to=attachment_path, max_length=200)
     content_type = models.CharField(max_length=40)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
@@ -446,6 +465,31 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class Redaction(models.Model):
+    """Text a moderator hid from every public output of one complaint, and why."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="redactions")
+    text = models.CharField(_("teks yang disamarkan"), max_length=300)
+    reason = models.CharField(_("alasan"), max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    event = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        # Moved here from the reports app, which created the table.
+        db_table = "reports_redaction"
+        ordering = ["created_at", "id"]
+        verbose_name = _("penyamaran")
+        verbose_name_plural = _("penyamaran")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {self.reason}"
 
 
 class CodeSequence(models.Model):
@@ -489,3 +533,159 @@ class OutboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.recipient}"
+
+
+def _deployment_timezone() -> str:
+    return settings.TIME_ZONE
+
+
+# The map box when a deployment has not set its own: the whole of Indonesia, which is
+# never wrong, only coarse.
+INDONESIA_BOUNDS = {
+    "south": Decimal("-11.000000"),
+    "west": Decimal("95.000000"),
+    "north": Decimal("6.000000"),
+    "east": Decimal("141.000000"),
+}
+
+
+def _latitude(verbose_name, default):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        default=default,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+
+
+def _longitude(verbose_name, default):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=9,
+        decimal_places=6,
+        default=default,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+
+
+class City(models.Model):
+    """The deployment's own facts: which city or regency this installation serves.
+
+    A single row (pk 1), kept by the system admin; read through
+    :func:`aduan.core.city.current_city`, which caches it and falls back to
+    :meth:`City.default` (a neutral name) when no row exists, so a fresh install renders
+    every page. Nothing in templates or code names a city; the demo city is one such row.
+
+    ``timezone`` must equal Django's ``TIME_ZONE`` setting: every clock (deadlines,
+    working days, report periods) runs on that setting, which is read once at start-up
+    and is not made dynamic on purpose. :meth:`clean` refuses a row that disagrees.
+    """
+
+    name = models.CharField(_("nama daerah"), max_length=100, help_text=_("Misalnya Kota Malang."))
+    short_name = models.CharField(_("nama singkat"), max_length=60, help_text=_("Misalnya Malang."))
+    government_name = models.CharField(
+        _("nama pemerintah daerah"),
+        max_length=150,
+        help_text=_("Misalnya Pemerintah Kota Malang; tampil di beranda dan kaki halaman."),
+    )
+    site_name = models.CharField(
+        _("nama layanan"),
+        max_length=100,
+        help_text=_("Judul situs dan pengirim pesan, misalnya Aduan Kota Malang."),
+    )
+    timezone = models.CharField(
+        _("zona waktu"),
+        max_length=64,
+        default=_deployment_timezone,
+        help_text=_("Harus sama dengan pengaturan TIME_ZONE server, misalnya Asia/Jakarta."),
+    )
+    # A box around the city: the public map uses it while too few kelurahan have
+    # coordinates to outline the city themselves.
+    south = _latitude(_("batas selatan (lintang)"), INDONESIA_BOUNDS["south"])
+    west = _longitude(_("batas barat (bujur)"), INDONESIA_BOUNDS["west"])
+    north = _latitude(_("batas utara (lintang)"), INDONESIA_BOUNDS["north"])
+    east = _longitude(_("batas timur (bujur)"), INDONESIA_BOUNDS["east"])
+    sms_number = models.CharField(
+        _("nomor SMS aduan"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "Nomor yang menerima aduan lewat SMS; tampil di beranda. Kosongkan bila tidak ada."
+        ),
+    )
+    email = models.EmailField(
+        _("e-mail kontak"),
+        blank=True,
+        help_text=_("Alamat kontak layanan yang tampil di kaki halaman."),
+    )
+
+    class Meta:
+        verbose_name = _("data daerah")
+        verbose_name_plural = _("data daerah")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # One deployment, one city: every save writes the same row.
+        self.pk = 1
+        super().save(*args, **kwargs)
+        # Imported here: aduan.core.city imports this module.
+        from aduan.core.city import invalidate
+
+        invalidate()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from aduan.core.city import invalidate
+
+        invalidate()
+        return result
+
+    @classmethod
+    def default(cls) -> "City":
+        """The neutral stand-in of a fresh install (never saved)."""
+        return cls(
+            name="Aduan",
+            short_name="Aduan",
+            government_name=_("pemerintah daerah"),
+            site_name="Aduan",
+            timezone=settings.TIME_ZONE,
+        )
+
+    @classmethod
+    def current(cls) -> "City":
+        """The deployment's row, cached, or :meth:`default` when there is none."""
+        from aduan.core.city import current_city
+
+        return current_city()
+
+    @property
+    def bounds(self) -> dict[str, float]:
+        """The map box as ``lat_min``, ``lat_max``, ``lon_min``, ``lon_max`` floats."""
+        return {
+            "lat_min": float(self.south),
+            "lat_max": float(self.north),
+            "lon_min": float(self.west),
+            "lon_max": float(self.east),
+        }
+
+    def clean(self):
+        errors = {}
+        try:
+            zoneinfo.ZoneInfo(self.timezone)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            errors["timezone"] = _("Zona waktu tidak dikenal.")
+        else:
+            if self.timezone != settings.TIME_ZONE:
+                errors["timezone"] = _(
+                    "Server berjalan pada zona waktu %(tz)s; ubah TIME_ZONE di pengaturan "
+                    "server lebih dulu."
+                ) % {"tz": settings.TIME_ZONE}
+        if None not in (self.south, self.north) and self.south >= self.north:
+            errors["north"] = _("Batas utara harus lebih besar dari batas selatan.")
+        if None not in (self.west, self.east) and self.west >= self.east:
+            errors["east"] = _("Batas timur harus lebih besar dari batas barat.")
+        if errors:
+            raise ValidationError(errors)

@@ -10,6 +10,8 @@ from django.core.mail import send_mail
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from .city import from_email
+
 
 class SendError(Exception):
     """A failure worth retrying later (gateway down, timeout)."""
@@ -45,7 +47,7 @@ class DjangoEmailSender:
             send_mail(
                 message.subject or "Aduan",
                 message.body,
-                settings.DEFAULT_FROM_EMAIL,
+                from_email(),
                 [message.recipient],
             )
         except OSError as exc:

@@ -21,8 +21,10 @@ import logging
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from aduan.core import lifecycle
@@ -48,12 +50,16 @@ BEFORE_DEADLINE_ACTIONS = frozenset({Action.REMIND_HANDLERS, Action.AUTO_DISPATC
 def predict_agency(complaint: Complaint) -> Agency | None:
     """The agency a complaint without a category should go to, or ``None``.
 
-    The active routing model's choice when it is at least as sure as its threshold for
-    the configured precision target (aduan.triage); never raises.
+    Asks the predictor named by the ``ADUAN_AGENCY_PREDICTOR`` setting (a dotted path to
+    ``fn(complaint) -> Agency | None`` that never raises; the project names the triage
+    app's routing model there). Named, not imported: deadlines sits below triage, and a
+    deployment without a predictor (an empty setting) leaves uncategorised complaints
+    to the moderators on duty.
     """
-    from aduan.triage.suggest import predict_agency as triage_prediction
-
-    return triage_prediction(complaint)
+    path = getattr(settings, "ADUAN_AGENCY_PREDICTOR", "")
+    if not path:
+        return None
+    return import_string(path)(complaint)
 
 
 def sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> dict[str, int]:

@@ -21,6 +21,7 @@ from aduan.demo.replies import REJECTION_REASONS, RESPONSE_TEMPLATES
 __all__ = [
     "AGENCIES",
     "CATEGORIES",
+    "CITY",
     "CITY_BOUNDS",
     "KECAMATAN",
     "LANDMARKS",
@@ -38,6 +39,18 @@ __all__ = [
 
 # A box a little wider than the city's outline; anything outside is not Kota Malang.
 CITY_BOUNDS = {"lat_min": -8.06, "lat_max": -7.90, "lon_min": 112.56, "lon_max": 112.70}
+
+# The deployment's own facts (core.City) for the demo. The SMS number and the contact
+# address are fictional, like every address of the demo.
+CITY = {
+    "name": "Kota Malang",
+    "short_name": "Malang",
+    "government_name": "Pemerintah Kota Malang",
+    "site_name": "Aduan Kota Malang",
+    "timezone": "Asia/Jakarta",
+    "sms_number": "0812-0000-0000",
+    "email": "aduan@demo.aduan.id",
+}
 
 # (code, name, lat, lon, [(code, name, lat, lon), ...])
 _AREAS = [

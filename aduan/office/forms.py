@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aduan.core.models import (
@@ -33,6 +34,20 @@ class AgencyMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.short_name} — {obj.name}"
 
 
+# Said beside every field whose text a staff member writes, so nobody publishes by
+# accident (issue 11): internal unless the form says the reporter and the public read it.
+# Which event kinds' notes are published is decided in ``disclosure.CITIZEN_NOTE_KINDS``;
+# a test keeps these forms in step with it.
+INTERNAL = _(
+    "Hanya terlihat oleh petugas; tidak dikirim ke pelapor dan tidak tampil di halaman publik."
+)
+PUBLIC = _("Dibaca pelapor dan publik: dikirim ke pelapor dan tampil di halaman publik aduan ini.")
+
+
+def _also(first, then):
+    return format_lazy("{} {}", first, then)
+
+
 def _text(label, rows=4, required=True, help_text=""):
     return forms.CharField(
         label=label,
@@ -57,7 +72,7 @@ class ActionForm(forms.Form):
 
 
 class VerifyForm(ActionForm):
-    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False, help_text=INTERNAL)
 
 
 class DispatchForm(ActionForm):
@@ -71,7 +86,7 @@ class DispatchForm(ActionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Centang bila penanganan perlu beberapa OPD. OPD utama menyusun jawaban."),
     )
-    note = _text(_("Catatan untuk OPD (opsional)"), rows=2, required=False)
+    note = _text(_("Catatan untuk OPD (opsional)"), rows=2, required=False, help_text=INTERNAL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,7 +110,7 @@ class RequestInfoForm(ActionForm):
     question = _text(
         _("Pertanyaan untuk pelapor"),
         rows=3,
-        help_text=_("Dikirim ke pelapor. Tenggat berhenti sampai pelapor menjawab."),
+        help_text=_also(PUBLIC, _("Tenggat berhenti sampai pelapor menjawab.")),
     )
 
 
@@ -106,7 +121,7 @@ class RejectForm(ActionForm):
         empty_label="—",
         help_text=_("Pelapor menerima penjelasan alasan ini beserta rujukannya."),
     )
-    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False, help_text=INTERNAL)
 
 
 class MergeForm(ActionForm):
@@ -115,7 +130,7 @@ class MergeForm(ActionForm):
         max_length=30,
         help_text=_("Kode aduan yang tetap berjalan, misalnya ADU-2611-0042."),
     )
-    note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+    note = _text(_("Catatan internal (opsional)"), rows=2, required=False, help_text=INTERNAL)
 
     def clean_into(self):
         code = normalize_code(self.cleaned_data["into"])
@@ -126,7 +141,7 @@ class MergeForm(ActionForm):
 
 
 class AnswerForm(ActionForm):
-    answer = _text(_("Jawaban untuk pelapor"), rows=6)
+    answer = _text(_("Jawaban untuk pelapor"), rows=6, help_text=PUBLIC)
 
 
 class CorrectForm(ActionForm):
@@ -140,7 +155,7 @@ class CorrectForm(ActionForm):
         _("Alasan koreksi"),
         rows=2,
         required=False,
-        help_text=_("Wajib diisi bila privasi diubah."),
+        help_text=_also(_("Wajib diisi bila privasi diubah."), INTERNAL),
     )
 
     def __init__(self, *args, **kwargs):
@@ -161,14 +176,14 @@ class CorrectForm(ActionForm):
 
 
 class AcknowledgeForm(ActionForm):
-    note = _text(_("Catatan untuk pelapor (opsional)"), rows=2, required=False)
+    note = _text(_("Catatan untuk pelapor (opsional)"), rows=2, required=False, help_text=PUBLIC)
 
 
 class UpdateForm(ActionForm):
     note = _text(
         _("Perkembangan untuk pelapor"),
         rows=3,
-        help_text=_("Tampil di linimasa publik dan dikirim ke pelapor."),
+        help_text=PUBLIC,
     )
 
 
@@ -176,7 +191,7 @@ class NoteForm(ActionForm):
     note = _text(
         _("Catatan internal"),
         rows=3,
-        help_text=_("Hanya terlihat oleh petugas, tidak dikirim ke pelapor."),
+        help_text=INTERNAL,
     )
 
 
@@ -184,13 +199,13 @@ class ReturnForm(ActionForm):
     reason = _text(
         _("Alasan bukan wewenang"),
         rows=3,
-        help_text=_("Aduan kembali ke moderator dengan tanda dikembalikan."),
+        help_text=_also(_("Aduan kembali ke moderator dengan tanda dikembalikan."), INTERNAL),
     )
 
 
 class DeferForm(ActionForm):
     year = forms.IntegerField(label=_("Tahun anggaran"))
-    plan = _text(_("Rencana tindak lanjut"), rows=3)
+    plan = _text(_("Rencana tindak lanjut"), rows=3, help_text=PUBLIC)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,9 +219,11 @@ class ResolveForm(ActionForm):
     answer = _text(
         _("Jawaban untuk pelapor"),
         rows=6,
-        help_text=_("Jawaban tunggal yang dikirim ke pelapor dan tampil di halaman publik."),
+        help_text=_also(_("Jawaban tunggal atas aduan ini."), PUBLIC),
     )
-    internal_note = _text(_("Catatan internal (opsional)"), rows=2, required=False)
+    internal_note = _text(
+        _("Catatan internal (opsional)"), rows=2, required=False, help_text=INTERNAL
+    )
     photos = CheckedPhotosField(
         label=_("Foto hasil pekerjaan (opsional)"),
         help_text=_("Paling banyak 5 foto JPG, PNG atau WebP."),
@@ -255,7 +272,9 @@ class BulkForm(forms.Form):
         required=False,
         empty_label="—",
     )
-    note = forms.CharField(label=_("Catatan internal (opsional)"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Catatan internal (opsional)"), required=False, max_length=500, help_text=INTERNAL
+    )
 
     def __init__(self, data=None, items=()):
         super().__init__(data)

@@ -1,9 +1,10 @@
 """Staff notifications: in-app rows plus an e-mail copy through the outbox.
 
-:func:`on_transition` is a ``lifecycle.TRANSITION_HOOKS`` subscriber (see
-``OfficeConfig.ready``): it runs inside the transition's transaction, so a
-rolled-back change notifies nobody. Citizens are told by ``core.notify``;
-this module only tells staff.
+:func:`on_transition` is an after-transition subscriber (named in
+``aduan.core.effects.SUBSCRIBERS``): it runs inside the transition's
+transaction, so a rolled-back change notifies nobody. It sees every event row,
+audit rows such as ``contact_viewed`` included, and acts only on those below.
+Citizens are told by ``core.notify``; this module only tells staff.
 
 Who hears what:
 - a new dispatch: the staff of the lead and supporting agencies;
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from aduan.core import disclosure
 from aduan.core.models import (
     MODERATOR_STATUSES,
     Complaint,
@@ -43,9 +45,25 @@ def moderators():
     return User.objects.filter(role=Role.MODERATOR, is_active=True)
 
 
-def _summary(complaint: Complaint) -> str:
-    # A confidential complaint's content stays in the application, out of mailboxes.
-    return "" if complaint.privacy == Privacy.RAHASIA else complaint.summary
+def _summary(complaint: Complaint, user) -> str:
+    """The complaint's line as ``user`` may read it outside the application: nothing of a
+    ``rahasia`` complaint (its content stays out of mailboxes), and an anonymous
+    reporter's name, even one they wrote in the text, masked for agency staff."""
+    return disclosure.staff_summary(complaint, user) or ""
+
+
+def _quote(complaint: Complaint, user, text: str) -> str:
+    """The reporter's words (a dispute) as ``user`` may read them in a message."""
+    if complaint.privacy == Privacy.RAHASIA:
+        return ""
+    return disclosure.staff_text(complaint, user, text)
+
+
+def _notify_each(users, complaint: Complaint, kind: str, text_for, *, exclude=None) -> None:
+    """``notify_staff`` with a text written for each recipient, where it quotes the
+    complaint: what one may read of it another may not."""
+    for user in users:
+        notify_staff([user], complaint, kind, text_for(user), exclude=exclude)
 
 
 def _holders(complaint: Complaint):
@@ -89,28 +107,31 @@ def on_transition(complaint: Complaint, event: Event) -> None:
     code = complaint.code
     actor = event.actor_id
     if kind == Event.Kind.DISPATCHED:
-        summary = _summary(complaint)
         lead = complaint.lead_agency
-        notify_staff(
+        _notify_each(
             agency_staff([lead.pk]),
             complaint,
             Notification.Kind.DISPATCHED,
-            _("Disposisi baru %(code)s untuk %(agency)s sebagai OPD utama. %(summary)s")
-            % {"code": code, "agency": lead.short_name, "summary": summary},
+            lambda user: (
+                _("Disposisi baru %(code)s untuk %(agency)s sebagai OPD utama. %(summary)s")
+                % {"code": code, "agency": lead.short_name, "summary": _summary(complaint, user)}
+            ),
             exclude=actor,
         )
         for agency in complaint.supporting_agencies.all():
-            notify_staff(
+            _notify_each(
                 agency_staff([agency.pk]),
                 complaint,
                 Notification.Kind.DISPATCHED,
-                _("Disposisi baru %(code)s: %(agency)s diminta mendukung %(lead)s. %(summary)s")
-                % {
-                    "code": code,
-                    "agency": agency.short_name,
-                    "lead": lead.short_name,
-                    "summary": summary,
-                },
+                lambda user, agency=agency: (
+                    _("Disposisi baru %(code)s: %(agency)s diminta mendukung %(lead)s. %(summary)s")
+                    % {
+                        "code": code,
+                        "agency": agency.short_name,
+                        "lead": lead.short_name,
+                        "summary": _summary(complaint, user),
+                    }
+                ),
                 exclude=actor,
             )
     elif kind == Event.Kind.RETURNED:
@@ -131,12 +152,11 @@ def on_transition(complaint: Complaint, event: Event) -> None:
             _("Pelapor aduan %(code)s mengirim informasi tambahan.") % {"code": code},
         )
     elif kind == Event.Kind.DISPUTED:
-        notify_staff(
+        _notify_each(
             _holders(complaint),
             complaint,
             Notification.Kind.DISPUTED,
-            _("Pelapor membantah jawaban aduan %(code)s: %(reason)s")
-            % {"code": code, "reason": event.note},
+            lambda user: _disputed(code, _quote(complaint, user, event.note)),
         )
     elif (
         kind == Event.Kind.NOTE
@@ -154,8 +174,10 @@ def on_transition(complaint: Complaint, event: Event) -> None:
         )
 
 
-def register() -> None:
-    from aduan.core import lifecycle
-
-    if on_transition not in lifecycle.TRANSITION_HOOKS:
-        lifecycle.TRANSITION_HOOKS.append(on_transition)
+def _disputed(code: str, reason: str) -> str:
+    if not reason:
+        return _("Pelapor membantah jawaban aduan %(code)s.") % {"code": code}
+    return _("Pelapor membantah jawaban aduan %(code)s: %(reason)s") % {
+        "code": code,
+        "reason": reason,
+    }

@@ -17,7 +17,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from aduan.core.models import Complaint, Role
+from aduan.core import disclosure
+from aduan.core.models import Complaint, Privacy, Role
 from aduan.core.permissions import has_perm
 
 from .models import ResponseTemplate
@@ -34,10 +35,13 @@ def render_text(body: str, values: dict[str, str]) -> str:
 def placeholder_values(complaint: Complaint, user) -> dict[str, str]:
     agency = template_agency(user)
     kelurahan = complaint.kelurahan.name if complaint.kelurahan_id else ""
+    view = disclosure.for_staff(complaint, user)
+    # The name as this staff member may see it, and never an anonymous reporter's: the
+    # answer is published, and a moderator who may see the name must not sign it in.
+    name = view.reporter.name if view.reporter and view.privacy != Privacy.ANONIM else ""
     return {
         "kode": complaint.code,
-        # An anonymous reporter's name never reaches a reply written by staff.
-        "nama_pelapor": "" if complaint.is_anonymous else complaint.reporter_name,
+        "nama_pelapor": name,
         "kelurahan": kelurahan,
         "opd": agency.name if agency else "",
         "tanggal": date_format(timezone.localdate(), "j F Y"),

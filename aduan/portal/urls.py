@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import media, views
 
 app_name = "portal"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("k/<str:token>/konfirmasi/", views.confirm, name="confirm"),
     path("k/<str:token>/bantah/", views.dispute, name="dispute"),
     path("k/<str:token>/nilai/", views.rate, name="rate"),
+    path("k/<str:token>/foto/<str:public_id>/", media.own_photo, name="photo"),
 ]

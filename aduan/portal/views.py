@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from aduan.core import lifecycle
-from aduan.core.models import Attachment, Channel, Complaint, Event, Privacy, Status
+from aduan.core import disclosure, lifecycle
+from aduan.core.models import Channel, Complaint
+from aduan.deadlines.display import expected_date
 from aduan.lib.codes import normalize_code
-from aduan.reports import publishing
 
 from . import stash
 from .forms import (
@@ -80,7 +79,7 @@ def file_complaint(request):
 @require_safe
 def filed(request, token):
     complaint = get_object_or_404(Complaint, token=token)
-    return render(request, "portal/filed.html", {"complaint": complaint})
+    return render(request, "portal/filed.html", {"view": disclosure.for_reporter(complaint)})
 
 
 @require_safe
@@ -89,6 +88,7 @@ def track(request):
     status = 400 if form.is_bound else 200
     if form.is_valid():
         code = normalize_code(form.cleaned_data["kode"])
+        # Any existing code goes to its page; the page itself decides how much to show.
         if code and Complaint.objects.filter(code=code).exists():
             return redirect("portal:status", code=code)
         form.add_error("kode", _("Kode aduan tidak ditemukan. Periksa kembali penulisannya."))
@@ -96,55 +96,31 @@ def track(request):
     return render(request, "portal/track.html", {"form": form}, status=status)
 
 
-def _public_events():
-    return Prefetch(
-        "events",
-        queryset=Event.objects.filter(is_public=True).select_related("agency", "actor"),
-        to_attr="public_events",
-    )
+def _with_everything():
+    return disclosure.prefetched(Complaint.objects.all(), events=True)
 
 
 @require_safe
 def status(request, code):
-    """Public tracking by code: what anyone holding the code may see."""
+    """Public tracking by code: anyone holding or guessing a code sees this page, so it
+    shows the public projection; of an unlisted complaint nothing but its status."""
     normalized = normalize_code(code)
     if normalized != code:
         if normalized:
             return redirect("portal:status", code=normalized)
         raise Http404
-    complaint = get_object_or_404(
-        Complaint.objects.select_related(
-            "lead_agency", "kelurahan", "category", "merged_into"
-        ).prefetch_related(_public_events()),
-        code=code,
-    )
-    # Anyone who knows or guesses a code sees this page: personal data is masked,
-    # as the privacy notice on the form promises the citizen, and staff redactions apply.
-    mask = publishing.masker(complaint)
-    for event in complaint.public_events:
-        event.note = mask(event.note)
+    complaint = get_object_or_404(_with_everything(), code=code)
+    view = disclosure.for_public(complaint, events=True)
     return render(
         request,
         "portal/status.html",
         {
-            "complaint": complaint,
-            "show_content": complaint.privacy != Privacy.RAHASIA,
-            "public_text": mask(complaint.text),
-            "public_answer": mask(complaint.answer),
+            "view": view,
+            # The expected date says nothing about the reporter, but nothing at all is
+            # told of an unlisted complaint beyond its status.
+            "expected": expected_date(complaint) if view.shows_content else None,
             "private": False,
         },
-    )
-
-
-def _own(token) -> Complaint:
-    return get_object_or_404(
-        Complaint.objects.select_related(
-            "lead_agency", "kelurahan", "category", "merged_into"
-        ).prefetch_related(
-            _public_events(),
-            Prefetch("attachments", queryset=Attachment.objects.all(), to_attr="all_attachments"),
-        ),
-        token=token,
     )
 
 
@@ -155,19 +131,15 @@ def own(request, token):
 
 
 def _render_own(request, token, forms=None):
-    complaint = _own(token)
+    complaint = get_object_or_404(_with_everything(), token=token)
     forms = forms or {}
     context = {
-        "complaint": complaint,
-        "show_content": True,
+        "view": disclosure.for_reporter(complaint),
+        "expected": expected_date(complaint),
         "private": True,
         "info_form": forms.get("info") or InfoForm(),
         "dispute_form": forms.get("dispute") or DisputeForm(),
         "rating_form": forms.get("rating") or RatingForm(),
-        "can_add_info": complaint.status == Status.MENUNGGU_INFO,
-        "can_confirm": complaint.status == Status.SELESAI,
-        "can_rate": complaint.status in (Status.SELESAI, Status.DITUTUP)
-        and complaint.rating is None,
     }
     return render(request, "portal/status.html", context, status=400 if forms else 200)
 

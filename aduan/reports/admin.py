@@ -3,7 +3,9 @@ counts are history and derived data: read-only here."""
 
 from django.contrib import admin
 
-from .models import AggregationState, Redaction, ReportSettings, SanctionLevel
+from aduan.core.models import Redaction
+
+from .models import AggregationState, ReportSettings, SanctionLevel
 
 
 @admin.register(ReportSettings)

@@ -26,7 +26,7 @@ a worker that finds it taken does nothing. SQLite's single writer serialises pas
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
@@ -34,7 +34,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from aduan.core.models import Agency, Complaint, Event, Privacy
+from aduan.core import disclosure
+from aduan.core.models import Agency, Complaint, Event
 from aduan.deadlines.models import StageRecord
 
 from . import sketch
@@ -52,7 +53,6 @@ from .models import (
     DailyCount,
     MonthlyCount,
     PerformanceCounts,
-    Redaction,
     VolumeCount,
 )
 from .periods import add_months, day_ranges, local_day, month_of
@@ -216,13 +216,10 @@ def _refresh_summaries(ids: list[int]) -> set[date]:
     months: set[date] = set()
     for i in range(0, len(ids), CHUNK):
         chunk = ids[i : i + CHUNK]
-        complaints = list(Complaint.objects.filter(pk__in=chunk))
-        redactions = defaultdict(list)
-        for complaint_id, text in Redaction.objects.filter(complaint_id__in=chunk).values_list(
-            "complaint_id", "text"
-        ):
-            redactions[complaint_id].append(text)
-        rows = [ComplaintSummary(**summary_fields(c, redactions.get(c.pk, ()))) for c in complaints]
+        # The public projection reads the category, area, agency, photos and redactions
+        # of each complaint: fetched for the whole chunk at once.
+        complaints = list(disclosure.prefetched(Complaint.objects.filter(pk__in=chunk)))
+        rows = [ComplaintSummary(**summary_fields(c)) for c in complaints]
         months |= {row.month for row in rows}
         ComplaintSummary.objects.bulk_create(
             rows,
@@ -299,7 +296,7 @@ def _recount_days(days: list[date]) -> None:
 
 def _count_chunk(chunk, wanted: set[date], agency_by_code, cells: _Cells) -> None:
     facts = {
-        pk: (privacy != Privacy.RAHASIA, lead)
+        pk: (disclosure.in_public_figures(privacy), lead)
         for pk, privacy, lead in Complaint.objects.filter(pk__in=chunk).values_list(
             "pk", "privacy", "lead_agency_id"
         )

@@ -7,13 +7,16 @@ median times, answers, disputes and ratings. The figures follow the same definit
 (``counting.py``) as the dashboard, which reads the pre-aggregated counts instead; a
 test computes both for the same period and holds them equal.
 
-Nothing here reads the reporter's identity or the complaint text.
+Nothing here reads the reporter's identity or the complaint text. The report is read
+by the leaders and also published: :meth:`Evaluation.published` (what the PDF and XLSX
+carry) counts a complaint the public may not see (see ``core.disclosure``) without
+naming it: no code, category or kelurahan.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.db.models import (
@@ -21,6 +24,7 @@ from django.db.models import (
     Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -35,7 +39,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from aduan.core.models import AGENCY_STATUSES, Category, Event, Kelurahan, Status
+from aduan.core.models import AGENCY_STATUSES, Category, Complaint, Event, Kelurahan, Status
 from aduan.deadlines.models import SLA_STAGES, Stage, StageRecord
 
 from . import sketch
@@ -70,6 +74,14 @@ class Item:
     due_at: datetime | None
     days_late: int | None = None
     planned_year: int | None = None
+    # May the public see the complaint as an item (``Complaint.objects.listed()``)?
+    listed: bool = True
+
+    def published(self) -> Item:
+        """The item as the published files carry it."""
+        if self.listed:
+            return self
+        return replace(self, code="", category="", kelurahan="")
 
 
 @dataclass
@@ -78,6 +90,12 @@ class Evaluation:
     rows: list[AgencyRow]
     items: dict = field(default_factory=dict)  # (agency_id, kind) -> [Item]
     generated_at: datetime = field(default_factory=timezone.now)
+
+    def published(self) -> Evaluation:
+        """The report as it may leave the office: the same figures, and the complaints
+        the public may not see counted without their code, category or kelurahan."""
+        items = {key: [i.published() for i in values] for key, values in self.items.items()}
+        return replace(self, items=items)
 
     def items_for(self, row: AgencyRow, kind: str) -> list[Item]:
         return self.items.get((row.agency.pk if row.agency else None, kind), [])
@@ -167,6 +185,7 @@ def build(period: Period) -> Evaluation:
     running = (
         StageRecord.objects.filter(started_at__lt=end)
         .filter(Q(completed_at__isnull=True) | Q(completed_at__gte=end))
+        .annotate(listed=Exists(Complaint.objects.listed().filter(pk=OuterRef("complaint_id"))))
         .order_by("started_at", "id")
         .values_list(
             "stage",
@@ -177,10 +196,11 @@ def build(period: Period) -> Evaluation:
             "complaint__status",
             "complaint__category_id",
             "complaint__kelurahan_id",
+            "listed",
         )
     )
     end_day = local_day(end)
-    for stage, agency, started, due, code, status, category, place in running.iterator(
+    for stage, agency, started, due, code, status, category, place, listed in running.iterator(
         chunk_size=5000
     ):
         target = row(agency)
@@ -199,6 +219,7 @@ def build(period: Period) -> Evaluation:
                 if due is not None and due < end and not budget
                 else None,
                 planned_year=timezone.localtime(due).year if budget and due else None,
+                listed=bool(listed),
             )
         )
 

@@ -1,5 +1,10 @@
 """The evaluation report as files: PDF (WeasyPrint, from an HTML template) and XLSX
-(openpyxl, one sheet per list), so Diskominfo can send it to the Sekda as it is."""
+(openpyxl, one sheet per list), so Diskominfo can send it to the Sekda as it is.
+
+The files are also published, so both carry :meth:`Evaluation.published`: figures in
+full, and of a complaint the public may not see (rahasia, not yet verified, rejected,
+merged) no code, category or kelurahan. No complaint text and no reporter data at all.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from aduan.core.city import site_name
 from aduan.deadlines.models import SLA_STAGES
 
 from .dashboard import STAGE_LABELS
@@ -26,6 +32,11 @@ SHEETS = {
 }
 # The PDF lists this many complaints per agency and list; the XLSX lists them all.
 PDF_LIST_LIMIT = 40
+UNNAMED = gettext_lazy("tidak publik")
+UNNAMED_NOTE = gettext_lazy(
+    "Aduan yang tidak tampil di situs publik (rahasia, belum diverifikasi, ditolak atau "
+    "digabung) dihitung tanpa kode, kategori dan kelurahan."
+)
 
 
 def filename(report: Evaluation, extension: str) -> str:
@@ -37,6 +48,7 @@ def pdf(report: Evaluation) -> bytes:
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     from weasyprint import HTML  # imported late: it loads fonts and Pango on import
 
+    report = report.published()
     html = render_to_string(
         "reports/evaluation_print.html",
         {
@@ -46,6 +58,10 @@ def pdf(report: Evaluation) -> bytes:
             "stage_labels": STAGE_LABELS,
             "sections": report.sections(PDF_LIST_LIMIT),
             "print": True,
+            # Rendered outside a request: no context processor names the service.
+            "SITE_NAME": site_name(),
+            "unnamed": UNNAMED,
+            "unnamed_note": UNNAMED_NOTE,
         },
     )
     return HTML(string=html).write_pdf()
@@ -61,6 +77,7 @@ def xlsx(report: Evaluation) -> bytes:
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
+    report = report.published()
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ringkasan")
@@ -105,6 +122,8 @@ def xlsx(report: Evaluation) -> bytes:
             ]
         values += [row.disputes, row.ratings, round(row.mean_rating, 2) if row.ratings else None]
         sheet.append(values)
+    sheet.append([])
+    sheet.append([str(UNNAMED_NOTE)])
     sheet.column_dimensions["A"].width = 40
     for i in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(i)].width = 14
@@ -131,7 +150,7 @@ def xlsx(report: Evaluation) -> bytes:
                 page.append(
                     [
                         row.name,
-                        item.code,
+                        item.code or str(UNNAMED),
                         item.category,
                         item.kelurahan,
                         item.status,

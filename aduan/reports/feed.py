@@ -15,10 +15,9 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from aduan.core.models import Privacy
+from aduan.core.models import Complaint
 from aduan.lib.codes import normalize_code
 
-from .forms import LISTED_STATUSES
 from .models import ComplaintSummary
 
 PAGE_SIZE = 20
@@ -28,12 +27,10 @@ _WORD_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def listed():
-    """Summaries that may be shown, checked against the live complaint too."""
-    return ComplaintSummary.objects.filter(
-        listed=True,
-        complaint__privacy__in=(Privacy.PUBLIK, Privacy.ANONIM),
-        complaint__status__in=LISTED_STATUSES,
-    )
+    """Summaries that may be shown, checked against the live complaint too (the core's
+    one definition of "listed"), so a complaint made ``rahasia`` a second ago is gone
+    before the next pass of the job."""
+    return ComplaintSummary.objects.filter(listed=True, complaint__in=Complaint.objects.listed())
 
 
 def encode_cursor(summary: ComplaintSummary) -> str:

@@ -5,11 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aduan.core.models import Agency, Category, Kecamatan, Kelurahan, Status
-
-from .publishing import UNLISTED_STATUSES
-
-LISTED_STATUSES = [s for s in Status if s not in UNLISTED_STATUSES]
+from aduan.core.models import LISTED_STATUSES, Agency, Category, Kecamatan, Kelurahan, Status
 
 
 class FeedFilterForm(forms.Form):
@@ -50,7 +46,8 @@ class FeedFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[("", _("Semua status"))] + [(s.value, s.label) for s in LISTED_STATUSES],
+        choices=[("", _("Semua status"))]
+        + [(s.value, s.label) for s in Status if s in LISTED_STATUSES],
     )
 
     def active_filters(self) -> dict:

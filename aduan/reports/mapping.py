@@ -1,6 +1,7 @@
 """The city map: kecamatan shaded by volume, kelurahan bubbles, complaint points.
 
-Kelurahan centres come from the database (the admin keeps them); complaint points are
+Kelurahan centres come from the database (the admin keeps them), and so does the box
+drawn while too few of them have coordinates (the city record); complaint points are
 the rounded coordinates of :class:`ComplaintSummary`. Everything is an SVG link to a
 public page, with ``tabindex="-1"``: keyboard and screen-reader users get the same
 links in the table under the map instead of hundreds of tab stops.
@@ -16,8 +17,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from aduan.core.city import current_city
 from aduan.core.models import Kelurahan
-from aduan.demo.malang import CITY_BOUNDS
 
 from . import geometry
 from .charts import INK, _join, _svg, fmt
@@ -96,7 +97,7 @@ def build_map(
     )
     located = [k for k in kelurahan if k.latitude is not None and k.longitude is not None]
     projection = geometry.fit(
-        [(float(k.latitude), float(k.longitude)) for k in located], CITY_BOUNDS
+        [(float(k.latitude), float(k.longitude)) for k in located], current_city().bounds
     )
     sites = tuple(projection(float(k.latitude), float(k.longitude)) for k in located)
     hull = geometry.convex_hull(sites)

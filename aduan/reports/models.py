@@ -3,7 +3,7 @@
 Three groups of tables:
 
 * settings and data the admin edits: :class:`ReportSettings` (one row), the sanction
-  ladder :class:`SanctionLevel`, and staff :class:`Redaction` of public text;
+  ladder :class:`SanctionLevel` (staff redactions of public text live in the core);
 * :class:`ComplaintSummary`, one row per complaint: its public projection (masked text,
   the feed's filters) and the dimensions the volume counts counted it under;
 * pre-aggregated counts kept current by the worker (``aggregation.py``):
@@ -16,7 +16,6 @@ Public pages and dashboards read the counts and bounded queries only.
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -27,7 +26,6 @@ from aduan.core.models import (
     Agency,
     Category,
     Complaint,
-    Event,
     Kecamatan,
     Kelurahan,
     Kind,
@@ -118,29 +116,6 @@ class SanctionLevel(models.Model):
         return self.name
 
 
-class Redaction(models.Model):
-    """Text a moderator hid from every public output of one complaint, and why."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="redactions")
-    text = models.CharField(_("teks yang disamarkan"), max_length=300)
-    reason = models.CharField(_("alasan"), max_length=300)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    event = models.ForeignKey(
-        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = _("penyamaran")
-        verbose_name_plural = _("penyamaran")
-
-    def __str__(self) -> str:
-        return f"{self.complaint_id}: {self.reason}"
-
-
 class Result(models.TextChoices):
     """What became of a complaint, as the public statistics group it."""
 
@@ -179,11 +154,13 @@ def result_of(status: str, outcome: str) -> str:
 class ComplaintSummary(models.Model):
     """One complaint as the reports know it, refreshed by the aggregation job.
 
-    ``listed`` rows may appear in the public feed, map and open data (never
-    ``rahasia``, never unverified or rejected); their ``public_*`` text is already
-    masked and redacted. ``public`` rows count in the public statistics (everything
-    but ``rahasia``). Public pages still re-check the live complaint, so a privacy
-    change is honoured before the next pass of the job.
+    ``listed``, ``latitude``, ``longitude`` and the ``public_*`` text are a copy of the
+    complaint's public projection (:func:`aduan.core.disclosure.for_public`): listed rows
+    may appear in the public feed, map and open data, their text already masked and
+    redacted, their point rounded; unlisted rows hold no text and no point. ``public``
+    rows count in the public statistics (everything but ``rahasia``). Public pages
+    still re-check the live complaint, so a privacy change is honoured before the next
+    pass of the job.
     """
 
     complaint = models.OneToOneField(
@@ -255,6 +232,15 @@ class ComplaintSummary(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    # Flags for the feed's template, which tests no status or outcome value itself.
+    @property
+    def is_deferred(self) -> bool:
+        return self.status == Status.DITUNDA_ANGGARAN
+
+    @property
+    def is_planned(self) -> bool:
+        return self.outcome == Outcome.PLANNED
 
 
 class VolumeCount(models.Model):

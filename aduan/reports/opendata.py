@@ -13,6 +13,8 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from aduan.core.city import current_city
+
 from . import feed
 
 FIELDS = [
@@ -84,7 +86,7 @@ def csv_lines(filters: dict) -> Iterator[str]:
 
 def json_chunks(filters: dict) -> Iterator[str]:
     head = {
-        "dataset": "Aduan publik Kota Malang",
+        "dataset": f"Aduan publik {current_city().name}",
         "license": LICENSE,
         "generated_at": timezone.localtime().isoformat(timespec="seconds"),
         "fields": FIELDS,

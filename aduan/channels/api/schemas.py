@@ -97,24 +97,28 @@ class EventOut(Schema):
     kind: str
     label: str
     at: datetime
-    note: str | None
-    by: str
+    note: str | None = Field(
+        ..., description="Catatan untuk warga (disamarkan); catatan internal petugas tidak pernah."
+    )
+    by: str = Field(..., description="Instansi atau peran (Moderator, Pelapor), bukan nama orang.")
 
 
 class ComplaintOut(Schema):
-    """Public fields only: no reporter identity; nothing of a ``rahasia`` complaint's content."""
+    """What the public may see (``core.disclosure``). An aduan that is not listed (not yet
+    checked, rejected, merged, or ``rahasia``) shows only its code, status and received
+    time (and ``merged_into`` when that one is listed); every other field is null."""
 
     code: str
     status: StatusEnum  # type: ignore[valid-type]
     status_label: str
-    kind: KindEnum  # type: ignore[valid-type]
+    kind: KindEnum | None  # type: ignore[valid-type]
     received_at: datetime
-    updated_at: datetime
+    updated_at: datetime | None
     category: str | None
     kelurahan: str | None
     kecamatan: str | None
     agency: str | None
-    text: str | None
+    text: str | None = Field(..., description="Isi aduan, data pribadi disamarkan.")
     answer: str | None
     budget_year: int | None
     merged_into: str | None
@@ -122,7 +126,7 @@ class ComplaintOut(Schema):
 
 
 class OwnComplaintOut(ComplaintOut):
-    """The reporter's own view, for the device that filed it."""
+    """The reporter's own view, for the device that filed it (or holds the token)."""
 
     token: str
     privacy: PrivacyEnum  # type: ignore[valid-type]
@@ -130,8 +134,14 @@ class OwnComplaintOut(ComplaintOut):
     rating: int | None
     can_add_info: bool
     can_confirm: bool
+    can_dispute: bool
     can_rate: bool
     info_question: str | None
+    photos: list[str] = Field(
+        ...,
+        description="URL foto aduan ini, hanya untuk pelapor: jangan dibagikan, "
+        "karena memuat token rahasia.",
+    )
 
 
 def body_doc(model: type[Schema], *, multipart: bool) -> dict:

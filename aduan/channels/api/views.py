@@ -14,17 +14,16 @@ import hashlib
 import hmac
 import json
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
 from ninja import Query
 from ninja import Status as Reply
 
-from aduan.core import lifecycle
+from aduan.core import disclosure, lifecycle
 from aduan.core.models import (
     Category,
     Channel,
     Complaint,
-    Event,
     Kecamatan,
     Kelurahan,
     Kind,
@@ -34,7 +33,6 @@ from aduan.core.models import (
 from aduan.core.notify import tracking_url
 from aduan.lib.codes import normalize_code
 
-from .. import public
 from ..models import AppSubmission, hash_secret
 from . import reading
 from .errors import ApiError, error_body
@@ -303,64 +301,63 @@ def file_complaint(request):
 # -- reading -----------------------------------------------------------------------------
 
 
-def _events():
-    return Prefetch(
-        "events",
-        queryset=Event.objects.filter(is_public=True).select_related("agency", "actor"),
-        to_attr="public_events",
-    )
-
-
 def _complaints():
-    return Complaint.objects.select_related(
-        "category", "lead_agency", "kelurahan__kecamatan", "merged_into"
-    ).prefetch_related(_events())
+    return disclosure.prefetched(Complaint.objects.all(), events=True)
 
 
-def _complaint_dict(c: Complaint, *, own: bool) -> dict:
-    content = own or public.shows_content(c)
-    data = {
-        "code": c.code,
-        "status": c.status,
-        "status_label": str(c.get_status_display()),
-        "kind": c.kind,
-        "received_at": c.received_at,
-        "updated_at": c.updated_at,
-        "category": c.category.name if content and c.category else None,
-        "kelurahan": c.kelurahan.name if content and c.kelurahan else None,
-        "kecamatan": c.kelurahan.kecamatan.name if content and c.kelurahan else None,
-        "agency": c.lead_agency.name if c.lead_agency else None,
-        "text": c.text if own else public.masked_text(c),
-        "answer": (c.answer or None) if own else public.masked_answer(c),
-        "budget_year": c.budget_year,
-        "merged_into": c.merged_into.code if c.merged_into_id else None,
+def _or_none(value):
+    return value if value not in ("", None) else None
+
+
+def _absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url
+
+
+def _render(view: disclosure.ComplaintView) -> dict:
+    """One projection in the API's shape; what the projection leaves empty is null."""
+    return {
+        "code": view.code,
+        "status": view.status,
+        "status_label": view.status_label,
+        "kind": _or_none(view.kind),
+        "received_at": view.received_at,
+        "updated_at": view.updated_at,
+        "category": _or_none(view.category_name),
+        "kelurahan": _or_none(view.kelurahan),
+        "kecamatan": _or_none(view.kecamatan),
+        "agency": _or_none(view.agency_name),
+        "text": _or_none(view.text),
+        "answer": _or_none(view.answer),
+        "budget_year": view.budget_year,
+        "merged_into": _or_none(view.merged_into),
         "timeline": [
             {
                 "kind": e.kind,
-                "label": str(e.get_kind_display()),
-                "at": e.created_at,
-                "note": (e.note or None) if content else None,
-                "by": e.actor_display,
+                "label": e.label,
+                "at": e.at,
+                "note": _or_none(e.note),
+                "by": e.by,
             }
-            for e in c.public_events
+            for e in view.events or ()
         ],
     }
-    if own:
-        question = next(
-            (e.note for e in reversed(c.public_events) if e.kind == Event.Kind.INFO_REQUESTED),
-            None,
-        )
-        data.update(
-            token=c.token,
-            privacy=c.privacy,
-            address=c.address or None,
-            rating=c.rating,
-            can_add_info=c.status == Status.MENUNGGU_INFO,
-            can_confirm=c.status == Status.SELESAI,
-            can_rate=c.status in (Status.SELESAI, Status.DITUTUP) and c.rating is None,
-            info_question=question if c.status == Status.MENUNGGU_INFO else None,
-        )
-    return data
+
+
+def _render_own(view: disclosure.ComplaintView) -> dict:
+    """The reporter's own projection: the only response besides filing with the token."""
+    return {
+        **_render(view),
+        "token": view.token,
+        "privacy": view.privacy,
+        "address": _or_none(view.address),
+        "rating": view.rating,
+        "can_add_info": view.can_add_info,
+        "can_confirm": view.can_confirm,
+        "can_dispute": view.can_dispute,
+        "can_rate": view.can_rate,
+        "info_question": _or_none(view.info_question),
+        "photos": [_absolute(photo.url) for photo in view.photos],
+    }
 
 
 def _not_found():
@@ -368,12 +365,12 @@ def _not_found():
 
 
 def track(request, code: str):
-    """Public tracking by code: status and timeline; no reporter identity."""
+    """Public tracking by code: the public projection (of an unlisted complaint, its status)."""
     normalized = normalize_code(code)
     complaint = _complaints().filter(code=normalized).first() if normalized else None
     if complaint is None:
         raise _not_found()
-    return Reply(200, _complaint_dict(complaint, own=False))
+    return Reply(200, _render(disclosure.for_public(complaint, events=True)))
 
 
 def my_complaints(request, limit: int = Query(50, ge=1, le=100)):
@@ -388,9 +385,8 @@ def my_complaints(request, limit: int = Query(50, ge=1, le=100)):
     if not device:
         raise ApiError(400, "required", "X-Device-Token wajib dikirim.", "X-Device-Token")
     complaints = _complaints().filter(app_submission__device_token_hash=hash_secret(device))
-    return Reply(
-        200, [_complaint_dict(c, own=True) for c in complaints.order_by("-received_at")[:limit]]
-    )
+    newest = complaints.order_by("-received_at")[:limit]
+    return Reply(200, [_render_own(disclosure.for_reporter(c)) for c in newest])
 
 
 # -- the reporter's actions ------------------------------------------------------------------
@@ -414,7 +410,7 @@ def _act(request, code: str, action, *, allow_files=False):
         action(complaint, reading.Fields(data), files)
     except lifecycle.TransitionError as exc:
         raise ApiError(409, exc.code, exc.message) from None
-    return Reply(200, _complaint_dict(_complaints().get(pk=complaint.pk), own=True))
+    return Reply(200, _render_own(disclosure.for_reporter(_complaints().get(pk=complaint.pk))))
 
 
 def add_info(request, code: str):
@@ -423,7 +419,7 @@ def add_info(request, code: str):
     def action(complaint, f, files):
         text = f.text("text", required=True, min_letters=1, label="Informasi")
         photos = reading.clean_photos(files)
-        if complaint.status != Status.MENUNGGU_INFO:
+        if "add_info" not in disclosure.reporter_actions(complaint):
             raise ApiError(
                 409, "not_waiting_for_info", "Petugas tidak sedang meminta informasi tambahan."
             )

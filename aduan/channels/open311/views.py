@@ -1,11 +1,12 @@
 """Open311 GeoReport v2 at /open311/v2/: services are categories, requests are complaints.
 
-Search results list only what the public feed shows (verified, not rejected,
-not ``rahasia``). A request looked up by its id is found while it waits for
-a moderator too, but its description, address and position stay hidden until
-it is verified. Reporter identity never leaves; ``rahasia`` complaints never
-appear at all. Errors use the spec's format and HTTP codes: 400 for a bad
-parameter, 403 for a missing or unknown ``api_key``, 404 for an unknown id.
+Every request is rendered from the public projection (``core.disclosure``):
+lists, by search or by ``service_request_id``, hold listed complaints only
+(checked, not rejected or merged, not ``rahasia``). A request looked up by its
+id while unlisted shows its status only. Reporter identity never leaves, nor
+anything of a ``rahasia`` complaint but its status. Errors use the spec's format and
+HTTP codes: 400 for a bad parameter, 403 for a missing or unknown ``api_key``,
+404 for an unknown id.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from aduan.core import lifecycle
+from aduan.core import disclosure, lifecycle
 from aduan.core.models import (
     OPEN_STATUSES,
     Category,
@@ -37,7 +38,7 @@ from aduan.core.models import (
 from aduan.lib.codes import normalize_code
 from aduan.lib.phones import normalize_phone
 
-from .. import conf, public
+from .. import conf
 from ..models import ApiClient, Open311Submission
 from .render import FORMATS, error, respond
 
@@ -228,55 +229,67 @@ def service_definition(request, fmt, service_code):
 # -- service requests -------------------------------------------------------------------
 
 
-def _media_url(complaint: Complaint) -> str | None:
-    attachment = next((a for a in complaint.attachments.all() if a.is_public), None)
-    if attachment is None:
-        return None
-    return settings.SITE_URL.rstrip("/") + attachment.file.url
+def _absolute(url: str) -> str:
+    return settings.SITE_URL.rstrip("/") + url
 
 
-def request_dict(complaint: Complaint) -> dict:
-    """One complaint as an Open311 service request: public fields only."""
-    visible = public.shows_in_public_lists(complaint)
-    closed = public.is_closed(complaint)
-    kelurahan = complaint.kelurahan
-    address = public.masked_address(complaint) if visible else None
-    if visible and kelurahan:
-        place = f"Kel. {kelurahan.name}, Kec. {kelurahan.kecamatan.name}"
-        address = f"{address}, {place}" if address else place
-    return {
-        "service_request_id": complaint.code,
+def request_dict(view: disclosure.ComplaintView) -> dict:
+    """One public projection as an Open311 service request.
+
+    Of an unlisted complaint only its id, status and filing time (the spec requires
+    ``service_code`` to be a string: empty, not disclosed). The address is the masked
+    street address when the projection has one (never for ``anonim``), followed by the
+    kelurahan and kecamatan; the position is the projection's rounded one.
+    """
+    closed = view.is_closed
+    item = {
+        "service_request_id": view.code,
         "status": "closed" if closed else "open",
-        "status_notes": public.status_note(complaint),
-        "service_name": complaint.category.name
-        if complaint.category
-        else _("Lainnya / belum tahu"),
-        "service_code": complaint.category.code if complaint.category else OTHER_SERVICE,
-        "description": public.masked_text(complaint) if visible else None,
-        "agency_responsible": complaint.lead_agency.name if complaint.lead_agency else None,
+        "status_notes": view.status_label,
+        "service_name": None,
+        "service_code": "",
+        "description": None,
+        "agency_responsible": None,
         "service_notice": None,
-        "requested_datetime": _iso(complaint.received_at),
-        "updated_datetime": _iso(complaint.closed_at or complaint.answered_at)
-        if closed
-        else _iso(complaint.updated_at),
-        "expected_datetime": _iso(complaint.resolution_due_at) if not closed else None,
-        "address": address,
-        "address_id": kelurahan.code if (visible and kelurahan) else None,
+        "requested_datetime": _iso(view.received_at),
+        "updated_datetime": None,
+        "expected_datetime": None,
+        "address": None,
+        "address_id": None,
         "zipcode": None,
-        "lat": float(complaint.latitude) if visible and complaint.latitude is not None else None,
-        "long": float(complaint.longitude) if visible and complaint.longitude is not None else None,
-        "media_url": _media_url(complaint) if visible else None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
     }
-
-
-def _base_queryset():
-    return (
-        Complaint.objects.exclude(privacy=Privacy.RAHASIA)
-        .select_related(
-            "category", "lead_agency", "kelurahan__kecamatan", "rejection_reason", "merged_into"
-        )
-        .prefetch_related("attachments")
+    if not view.shows_content:
+        return item
+    address = view.address
+    if view.kelurahan:
+        place = f"Kel. {view.kelurahan}, Kec. {view.kecamatan}"
+        address = f"{address}, {place}" if address else place
+    item.update(
+        {
+            "status_notes": view.answer if closed and view.answer else view.status_label,
+            "service_name": view.category_name or _("Lainnya / belum tahu"),
+            "service_code": view.category_code or OTHER_SERVICE,
+            "description": view.text or None,
+            "agency_responsible": view.agency_name or None,
+            "updated_datetime": _iso(view.closed_at or view.answered_at)
+            if closed
+            else _iso(view.updated_at),
+            "expected_datetime": _iso(view.resolution_due_at) if not closed else None,
+            "address": address or None,
+            "address_id": view.kelurahan_code or None,
+            "lat": float(view.latitude) if view.latitude is not None else None,
+            "long": float(view.longitude) if view.longitude is not None else None,
+            "media_url": _absolute(view.photos[0].url) if view.photos else None,
+        }
     )
+    return item
+
+
+def _listed():
+    return disclosure.prefetched(disclosure.listed_complaints())
 
 
 def _parse_date(data, name: str) -> datetime | None:
@@ -307,12 +320,12 @@ def _csv(data, name: str) -> list[str]:
 def _search(request):
     data = request.GET
     ids = _csv(data, "service_request_id")
-    queryset = _base_queryset()
+    queryset = _listed()
     if ids:
-        # The spec: a list of ids overrides every other filter.
+        # The spec: a list of ids overrides every other filter. Unlisted ids are simply
+        # absent: a list is a public surface, and codes are guessable.
         codes = [c for c in (normalize_code(i) for i in ids[:MAX_RESULTS]) if c]
         return list(queryset.filter(code__in=codes).order_by("-received_at"))
-    queryset = queryset.public()
     service_codes = _csv(data, "service_code")
     if service_codes:
         wanted = Q(category__code__in=[c for c in service_codes if c != OTHER_SERVICE])
@@ -459,7 +472,8 @@ def requests(request, fmt):
         return _create(request, fmt)
     if not_allowed := _method(request, fmt, ("GET", "HEAD", "POST")):
         return not_allowed
-    return respond(fmt, "service_requests", [request_dict(c) for c in _search(request)])
+    items = [request_dict(disclosure.for_public(c)) for c in _search(request)]
+    return respond(fmt, "service_requests", items)
 
 
 @_open311
@@ -467,10 +481,13 @@ def request_detail(request, fmt, request_id):
     if not_allowed := _method(request, fmt, ("GET", "HEAD")):
         return not_allowed
     code = normalize_code(request_id)
-    complaint = _base_queryset().filter(code=code).first() if code else None
+    # Found in any status, as on the tracking page; the projection shows an unlisted
+    # one (unchecked, rejected, merged, ``rahasia``) by its status only.
+    found = disclosure.prefetched(Complaint.objects.filter(code=code)) if code else None
+    complaint = found.first() if found is not None else None
     if complaint is None:
         raise BadRequest(404, _("service_request_id tidak ditemukan."))
-    return respond(fmt, "service_requests", [request_dict(complaint)])
+    return respond(fmt, "service_requests", [request_dict(disclosure.for_public(complaint))])
 
 
 @_open311

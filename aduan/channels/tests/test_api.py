@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from aduan.channels.models import AppSubmission
+from aduan.core import lifecycle
 from aduan.core.models import Attachment, Channel, Complaint, Event, Privacy, Status
 
 from .conftest import CODE_RE, post_json
@@ -216,3 +217,17 @@ def test_a_true_bug_is_a_logged_json_500(client, db, monkeypatch, caplog):
     assert response.status_code == 500
     assert error_of(response)["code"] == "server_error"
     assert "database on fire" in caplog.text
+
+
+def test_my_complaints_show_the_question_while_waiting(client, city, mira, adi):
+    filed = post_json(client, URL, valid(city), HTTP_X_DEVICE_TOKEN=DEVICE).json()
+    complaint = Complaint.objects.get(code=filed["code"])
+    lifecycle.dispatch(complaint, mira, lead=city["dpupr"], note="Catatan untuk OPD saja.")
+    lifecycle.request_info(complaint, adi, question="Di sebelah mana tepatnya?")
+    [own] = client.get("/api/v1/me/complaints", HTTP_X_DEVICE_TOKEN=DEVICE).json()
+    assert own["can_add_info"] is True and own["info_question"] == "Di sebelah mana tepatnya?"
+    assert (own["can_confirm"], own["can_dispute"], own["can_rate"]) == (False, False, False)
+    assert own["photos"] == [] and own["token"] == filed["token"]
+    # The reporter reads the question, not the moderator's note to the agency.
+    assert "Catatan untuk OPD" not in json.dumps(own)
+    assert {e["by"] for e in own["timeline"]} <= {"Moderator", "DPUPRPKP", "Pelapor", "Sistem"}

@@ -25,8 +25,8 @@ def parse_xml(data: bytes) -> ET.Element:
     return ET.fromstring(data)  # noqa: S314 - our own server's response
 
 
-@pytest.fixture(scope="module")
-def validators():
+def load_validators() -> dict[str, Draft7Validator]:
+    """The official Open311 JSON schemas, by name ("request", "requests", ...)."""
     folder = open311_schema_dir()
     contents = {
         p.name: json.loads(p.read_text()) for p in folder.glob("*.json") if p.name != "swagger.json"
@@ -39,6 +39,11 @@ def validators():
         name.removesuffix(".json"): Draft7Validator(body, registry=registry)
         for name, body in contents.items()
     }
+
+
+@pytest.fixture(scope="module")
+def validators():
+    return load_validators()
 
 
 def valid_against(validators, name, data):
@@ -237,10 +242,16 @@ def test_get_requests_lists_public_ones_only(client, listed, validators):
     )
 
 
-def test_secret_complaint_is_never_found(client, listed):
+def test_secret_complaint_shows_its_status_only(client, listed, validators):
     code = listed["secret"].code
-    assert client.get(f"{BASE}/requests/{code}.json").status_code == 404
-    assert client.get(f"{BASE}/request/{code}.json").status_code == 404
+    # By its id, like the tracking page: the status and nothing else.
+    [item] = client.get(f"{BASE}/requests/{code}.json").json()
+    valid_against(validators, "request", item)
+    assert item["status"] == "open" and item["status_notes"] == str(Status.DIPROSES.label)
+    assert item["description"] is None and item["agency_responsible"] is None
+    assert item["lat"] is None and item["address"] is None and item["service_name"] is None
+    assert client.get(f"{BASE}/request/{code}.json").json() == [item]
+    # Never an item of a list, even asked for by its id.
     listed_ids = client.get(f"{BASE}/requests.json?service_request_id={code}").json()
     assert listed_ids == []
 
@@ -254,10 +265,13 @@ def test_get_requests_filters(client, listed, city):
     ids = client.get(
         f"{BASE}/requests.json?service_request_id={visible},{listed['new'].code}&status=closed"
     ).json()
-    # A list of ids overrides the other filters; the unverified one shows no content.
-    assert {r["service_request_id"] for r in ids} == {visible, listed["new"].code}
-    new = next(r for r in ids if r["service_request_id"] == listed["new"].code)
-    assert new["description"] is None and new["lat"] is None
+    # A list of ids overrides the other filters; an unverified one is simply absent
+    # (a list is a public surface: listed complaints only).
+    assert [r["service_request_id"] for r in ids] == [visible]
+    # Looked up on its own, the unverified one shows its status and nothing else.
+    [new] = client.get(f"{BASE}/requests/{listed['new'].code}.json").json()
+    assert new["status_notes"] == str(Status.BARU.label) and new["requested_datetime"]
+    assert new["description"] is None and new["lat"] is None and new["address"] is None
     now = timezone.localtime()
     start = (now - timedelta(days=1)).isoformat(timespec="seconds")
     end = (now + timedelta(days=1)).isoformat(timespec="seconds")

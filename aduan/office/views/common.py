@@ -1,4 +1,4 @@
-"""What every back-office view shares: who may enter, and safe redirects."""
+"""What every back-office view shares: who may enter, safe redirects, list rows."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from aduan.core import disclosure
+from aduan.core.models import Privacy
 from aduan.core.permissions import has_perm
 
 
@@ -38,3 +40,15 @@ def redirect_back(request, fallback: str, *args):
     ):
         return redirect(target)
     return redirect(fallback, *args)
+
+
+def summarise_rows(rows, user, *, handling: bool) -> None:
+    """Give each complaint of a staff list what its row may show ``user``.
+
+    ``row_summary`` is the staff projection's one line (``None``: a secret complaint
+    outside the lists of those who handle it); ``privacy_flag`` names any mode other
+    than ``publik``, so templates never compare privacy values themselves.
+    """
+    for c in rows:
+        c.row_summary = disclosure.staff_summary(c, user, handling=handling)
+        c.privacy_flag = c.get_privacy_display() if c.privacy != Privacy.PUBLIK else ""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -13,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from aduan.core import lifecycle
-from aduan.core.models import OPEN_STATUSES, Attachment, Complaint, Event
+from aduan.core import disclosure, lifecycle
+from aduan.core.disclosure import EventView, Photo
+from aduan.core.models import OPEN_STATUSES, Complaint, Event, Privacy
 from aduan.core.permissions import (
     access_complaint,
     can_act,
@@ -26,9 +28,11 @@ from aduan.core.permissions import (
 from ..actions import ACTIONS, available_actions
 from ..models import Assignment
 from ..responses import render_template, templates_for
-from .common import staff_required
+from .common import staff_required, summarise_rows
 
 DUPLICATE_WINDOW = timedelta(days=30)
+# Same-phone candidates read before dropping those whose reporter the viewer may not see.
+_SAME_REPORTER_SCAN = 50
 
 
 def _load(user, code) -> Complaint:
@@ -39,18 +43,17 @@ def _load(user, code) -> Complaint:
             "category",
             "category__agency",
             "lead_agency",
-            "kelurahan",
+            "kelurahan__kecamatan",
             "kecamatan",
             "rejection_reason",
             "merged_into",
         )
         .prefetch_related(
             "supporting_agencies",
+            "attachments",
             Prefetch(
                 "events",
-                queryset=Event.objects.select_related("actor", "agency").prefetch_related(
-                    "attachments"
-                ),
+                queryset=Event.objects.select_related("actor", "agency"),
                 to_attr="all_events",
             ),
             Prefetch(
@@ -63,13 +66,87 @@ def _load(user, code) -> Complaint:
     )
 
 
+@dataclass(frozen=True)
+class TimelineRow:
+    """One timeline entry: what was said (``note``, ``photos``) as the viewer may read it,
+    from the staff projection; who acted and how the workflow moved, from the event row."""
+
+    kind: str
+    at: datetime
+    label: str
+    is_public: bool
+    # The acting staff member (and agency), for colleagues; ``by`` names only the agency
+    # or role, as the reporter is told.
+    who: str
+    by: str
+    note: str
+    photos: tuple[Photo, ...]
+    # "from → to" status labels; empty when the status did not change.
+    change: str = ""
+    # A supporting agency's note: its short name.
+    contribution: str = ""
+    agencies: str = ""
+    automatic: bool = False
+    merged_into: str = ""
+    changes: dict | None = None
+
+
+def _who(event: Event) -> str:
+    if event.actor_id:
+        name = event.actor.display_name
+        return f"{name} ({event.agency.short_name})" if event.agency_id else name
+    return event.actor_label or _("Sistem")
+
+
+def _timeline(complaint: Complaint, views: tuple[EventView, ...]) -> list[TimelineRow]:
+    events = complaint.all_events
+    # The projection walks the same prefetched list, so its entries pair with the rows
+    # one to one; a mismatch would put one event's note under another's heading.
+    if len(events) != len(views) or any(
+        e.kind != v.kind for e, v in zip(events, views, strict=True)
+    ):
+        raise RuntimeError("staff projection and event rows disagree")
+    lead_id = complaint.lead_agency_id
+    rows = []
+    for event, view in zip(events, views, strict=True):
+        data = event.data or {}
+        change = ""
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            change = f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+        contribution = ""
+        if event.kind == Event.Kind.NOTE and event.agency_id and event.agency_id != lead_id:
+            contribution = event.agency.short_name
+        rows.append(
+            TimelineRow(
+                kind=view.kind,
+                at=view.at,
+                label=view.label,
+                is_public=view.is_public,
+                who=_who(event),
+                by=view.by,
+                note=view.note,
+                photos=view.photos,
+                change=change,
+                contribution=contribution,
+                agencies=view.agencies,
+                automatic=event.kind == Event.Kind.DISPATCHED and bool(data.get("automatic")),
+                merged_into=data.get("into", "") if event.kind == Event.Kind.MERGED else "",
+                changes=data.get("changes") if event.kind == Event.Kind.CORRECTED else None,
+            )
+        )
+    return rows
+
+
 def related_complaints(user, complaint: Complaint, see_reporter: bool) -> dict:
     """Possible duplicates and links, limited to what ``user`` may see anyway.
 
-    Same reporter phone is offered only to staff who may see the reporter:
-    for everyone else it would tie an anonymous complaint to a person.
+    Same reporter phone is offered only to staff who may see the reporter, and lists
+    only complaints whose reporter they may see too: for everyone else it would tie an
+    anonymous complaint to a person. Summaries come from the staff projection.
     """
-    visible = visible_complaints(user).exclude(pk=complaint.pk).select_related("kelurahan")
+    visible = (
+        visible_complaints(user).exclude(pk=complaint.pk).select_related("kelurahan", "category")
+    )
     similar = []
     if complaint.category_id and complaint.kelurahan_id:
         similar = list(
@@ -81,11 +158,18 @@ def related_complaints(user, complaint: Complaint, see_reporter: bool) -> dict:
                 received_at__lte=complaint.received_at + DUPLICATE_WINDOW,
             ).order_by("-received_at")[:10]
         )
+        summarise_rows(similar, user, handling=False)
+        for r in similar:
+            if r.row_summary:
+                # A look-alike filed openly by the same person names them right beside
+                # the anonymous complaint: mask this complaint's reporter in its lines too.
+                r.row_summary = disclosure.staff_text(complaint, user, r.row_summary)
     same_reporter = []
     if see_reporter and complaint.reporter_phone:
-        same_reporter = list(
-            visible.filter(reporter_phone=complaint.reporter_phone).order_by("-received_at")[:10]
-        )
+        candidates = visible.filter(reporter_phone=complaint.reporter_phone).order_by(
+            "-received_at"
+        )[:_SAME_REPORTER_SCAN]
+        same_reporter = [r for r in candidates if can_see_reporter(user, r)][:10]
     merged = list(visible.filter(merged_into=complaint).order_by("received_at")[:20])
     return {"similar": similar, "same_reporter": same_reporter, "merged": merged}
 
@@ -123,32 +207,36 @@ def _forms(request, complaint, bound, keep):
 
 
 def complaint_page(request, code, *, bound=None, keep=None, status=200, show_contact=False):
+    """The page renders the staff projection for everything said by or about the reporter
+    (text, answer, address, location, photos, notes, the reporter); the complaint row
+    supplies only the workflow: status, deadlines, agencies, forms and their version."""
     user = request.user
     complaint = _load(user, code)
     see_reporter = can_see_reporter(user, complaint)
+    view = disclosure.for_staff(complaint, user, contact_shown=show_contact and see_reporter)
     action_forms, templates, chosen = _forms(request, complaint, bound or {}, keep or {})
-    events = complaint.all_events
-    lead_id = complaint.lead_agency_id
-    contributions = [
-        e
-        for e in events
-        if e.kind == Event.Kind.NOTE and e.agency_id and lead_id and e.agency_id != lead_id
-    ]
-    returned_event = None
+    timeline = _timeline(complaint, view.events)
+    returned = None
     if complaint.returned:
-        returned_event = next((e for e in reversed(events) if e.kind == Event.Kind.RETURNED), None)
+        returned = next((r for r in reversed(timeline) if r.kind == Event.Kind.RETURNED), None)
     context = {
         "complaint": complaint,
-        "events": events,
-        "attachments": Attachment.objects.filter(complaint=complaint, event__isnull=True),
+        "view": view,
+        "timeline": timeline,
+        "privacy_flag": view.privacy_label if view.privacy != Privacy.PUBLIK else "",
+        # Moderators' redactions act on public text; a secret complaint has none.
+        "can_redact": has_perm(user, "redact") and view.privacy != Privacy.RAHASIA,
         "see_reporter": see_reporter,
-        "show_contact": show_contact and see_reporter,
+        "anonymous": view.privacy == Privacy.ANONIM,
+        "has_contact": see_reporter and complaint.has_contact,
         "action_forms": action_forms,
         "templates": templates,
         "chosen_template": chosen,
-        "contributions": contributions,
-        "is_lead": bool(user.agency_id) and user.agency_id == lead_id and user.is_agency_staff,
-        "returned_event": returned_event,
+        "contributions": [row for row in timeline if row.contribution],
+        "is_lead": bool(user.agency_id)
+        and user.agency_id == complaint.lead_agency_id
+        and user.is_agency_staff,
+        "returned_event": returned,
         "related": related_complaints(user, complaint, see_reporter),
         "read_only": not action_forms,
     }

@@ -25,7 +25,7 @@ from ..filters import BY_DEADLINE, NEWEST_FIRST, FilterForm, involving
 from ..forms import BulkForm
 from ..models import Assignment
 from ..paging import bounded_count, paginate
-from .common import require_perm, staff_required
+from .common import require_perm, staff_required, summarise_rows
 
 PAGE_SIZE = 50
 _ROW_RELATED = ("category", "category__agency", "lead_agency", "kelurahan", "kecamatan")
@@ -45,7 +45,9 @@ def home(request):
     raise PermissionDenied
 
 
-def _page(request, queryset, form, keys, template, context, status=200):
+def _page(request, queryset, form, keys, template, context, *, handling, status=200):
+    """One page of a staff list. ``handling``: the list of those who act on its rows (the
+    moderators' queue, the agency's inbox), where even a secret complaint shows its line."""
     queryset = form.filter(queryset).select_related(*_ROW_RELATED)
     page = paginate(
         queryset,
@@ -54,6 +56,7 @@ def _page(request, queryset, form, keys, template, context, status=200):
         before=request.GET.get("sebelum", ""),
         size=PAGE_SIZE,
     )
+    summarise_rows(page.rows, request.user, handling=handling)
     total, more = bounded_count(queryset)
     context.update(
         {
@@ -92,6 +95,7 @@ def _queue_page(request, data, bulk_form=None, status=200):
             # After a refused bulk submit the same rows stay ticked.
             "selected": {item.rpartition(":")[0] for item in request.POST.getlist("items")},
         },
+        handling=True,
         status=status,
     )
 
@@ -188,7 +192,7 @@ def inbox(request):
     if form.values.get("mine"):
         mine = Assignment.objects.filter(complaint=OuterRef("pk"), officer=user)
         queryset = queryset.filter(Exists(mine))
-    return _page(request, queryset, form, BY_DEADLINE, "office/inbox.html", {})
+    return _page(request, queryset, form, BY_DEADLINE, "office/inbox.html", {}, handling=True)
 
 
 @staff_required
@@ -197,4 +201,12 @@ def overview(request):
     """Every complaint, newest first, for roles that see everything (leaders read only)."""
     require_perm(request.user, "view_all")
     form = FilterForm(request.GET or None, statuses=frozenset(Status))
-    return _page(request, Complaint.objects.all(), form, NEWEST_FIRST, "office/overview.html", {})
+    return _page(
+        request,
+        Complaint.objects.all(),
+        form,
+        NEWEST_FIRST,
+        "office/overview.html",
+        {},
+        handling=False,
+    )

@@ -112,6 +112,16 @@ def test_file_track_and_dispute_on_a_phone(
     expect(page).to_have_url(re.compile(rf"/lacak/{code}/$"))
     expect(page.locator(".badge")).to_have_text("Diterima")
     expect(page.get_by_text("Siti")).to_have_count(0)
+    # Not yet checked by a moderator: the public sees its status and nothing else.
+    expect(page.locator(".complaint-text")).to_have_count(0)
+    assert_accessible(page)
+
+    # Once verified it is listed: its text appears, masked.
+    lifecycle.verify(complaint, mira)
+    page.reload()
+    expect(page.locator(".badge")).to_have_text("Terverifikasi")
+    expect(page.locator(".complaint-text")).to_be_visible()
+    expect(page.get_by_text("Siti")).to_have_count(0)
     screenshot(page, "track-phone")
     assert_accessible(page)
 

@@ -47,8 +47,8 @@ def test_internal_notes_never_shown(client, complaint_in, adi):
     assert "Catatan internal" not in html
 
 
-def test_reporter_identity_never_shown(client, make_complaint):
-    complaint = make_complaint(reporter_email="budi.santoso@contoh.id")
+def test_reporter_identity_never_shown(client, complaint_in):
+    complaint = complaint_in(Status.TERVERIFIKASI, reporter_email="budi.santoso@contoh.id")
     html = page(client, complaint)
     assert "Budi" not in html
     assert "Santoso" not in html
@@ -58,9 +58,10 @@ def test_reporter_identity_never_shown(client, make_complaint):
     assert "budi.santoso@contoh.id" not in html
 
 
-def test_personal_data_in_the_text_is_masked(client, make_complaint):
-    complaint = make_complaint(
-        text="Saya Budi Santoso, hubungi 0812 3456 7890. Saluran air di gang 3 mampet total."
+def test_personal_data_in_the_text_is_masked(client, complaint_in):
+    complaint = complaint_in(
+        Status.TERVERIFIKASI,
+        text="Saya Budi Santoso, hubungi 0812 3456 7890. Saluran air di gang 3 mampet total.",
     )
     html = page(client, complaint)
     assert "Saluran air di gang 3 mampet total." in html
@@ -93,7 +94,7 @@ def test_citizen_replies_are_not_public(client, complaint_in):
     assert "warung Bu Tini" not in html
 
 
-def test_rahasia_complaint_hides_its_content(client, complaint_in):
+def test_rahasia_complaint_shows_only_its_status(client, complaint_in):
     complaint = complaint_in(
         Status.SELESAI,
         privacy=Privacy.RAHASIA,
@@ -106,25 +107,49 @@ def test_rahasia_complaint_hides_its_content(client, complaint_in):
     assert "pungutan liar" not in public
     assert "Lubang sudah ditambal" not in public  # the answer is content too
     assert "Kauman" not in public
-    assert "bersifat rahasia" in public
+    assert "Jalan rusak" not in public  # the category
+    assert "Dinas Pekerjaan Umum" not in public  # the agency
+    assert "Riwayat" not in public
+    assert "tidak ditampilkan untuk umum" in public
     assert '<span class="badge status-selesai">' in public
     assert "pungutan liar" in private
     assert "Lubang sudah ditambal" in private
 
 
-def test_rejected_complaint_explains_why(client, complaint_in, city, mira):
+def test_rejection_is_explained_to_the_reporter_only(client, complaint_in, city, mira):
+    # The rejection's explanation can say what the complaint was about: the public
+    # sees that it was rejected, the reporter why and where to go instead.
     complaint = complaint_in(Status.BARU)
     lifecycle.reject(complaint, mira, reason=city["not_city"])
-    html = page(client, complaint)
-    assert "Urusan ini bukan kewenangan Pemerintah Kota Malang." in html
-    assert "PLN UP3 Malang" in html
+
+    public = page(client, complaint)
+    private = client.get(f"/k/{complaint.token}/").content.decode()
+
+    assert '<span class="badge status-ditolak">Ditolak</span>' in public
+    assert "bukan kewenangan" not in public.lower()
+    assert "PLN UP3 Malang" not in public
+    assert "Urusan ini bukan kewenangan Pemerintah Kota Malang." in private
+    assert "PLN UP3 Malang" in private
 
 
-def test_merged_complaint_points_to_the_survivor(client, complaint_in):
+def test_merged_complaint_points_to_a_listed_survivor(client, complaint_in, mira):
     complaint = complaint_in(Status.DIGABUNG)
-    html = page(client, complaint)
     survivor = complaint.merged_into
+    lifecycle.verify(survivor, mira)
+    html = page(client, complaint)
     assert f'href="/lacak/{survivor.code}/"' in html
+    assert "Jalan di depan pasar" not in html
+
+
+def test_merged_complaint_does_not_point_to_an_unlisted_survivor(client, complaint_in):
+    complaint = complaint_in(Status.DIGABUNG)
+    survivor = complaint.merged_into
+    public = page(client, complaint)
+    private = client.get(f"/k/{complaint.token}/").content.decode()
+    assert survivor.code not in public
+    assert '<span class="badge status-digabung">' in public
+    # The reporter follows the survivor whatever its state.
+    assert f'href="/lacak/{survivor.code}/"' in private
 
 
 def test_non_canonical_code_redirects(client, make_complaint):

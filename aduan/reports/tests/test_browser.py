@@ -7,10 +7,10 @@ Screenshots: docs/screenshots/public-feed.png, public-map.png, stats.png, scorec
 import pytest
 from playwright.sync_api import expect
 
-from aduan.core import demo
 from aduan.core.models import Agency
 from aduan.deadlines import presets, store
 from aduan.deadlines.models import EscalationStep, SlaRule, WorkingHours
+from aduan.demo import loader as demo
 from aduan.reports import aggregation, defaults, feed, sketch
 from aduan.reports.models import MonthlyCount, ReportSettings, SanctionLevel
 from aduan.reports.views.common import period_choices

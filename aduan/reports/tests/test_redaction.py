@@ -3,9 +3,9 @@ applies to the feed, the tracking page and open data at once."""
 
 import pytest
 
-from aduan.core.models import Event
-from aduan.reports.models import Redaction
-from aduan.reports.publishing import public_text
+from aduan.core import disclosure
+from aduan.core.models import Event, Redaction
+from aduan.reports.models import ComplaintSummary
 from conftest import PASSWORD
 
 HIDE = "Jalan Kawi"
@@ -37,7 +37,10 @@ def test_a_moderator_redacts_and_it_is_logged(aggregated, client, mira, url):
     assert HIDE not in client.get("/publik/").content.decode()
     assert HIDE not in client.get(f"/lacak/{quick.code}/").content.decode()
     assert HIDE not in b"".join(client.get("/publik/data/aduan.csv").streaming_content).decode()
-    assert "[disamarkan]" in public_text(quick, "text")
+    assert "[disamarkan]" in disclosure.for_public(quick).text
+    # The stored projection the feed and open data read was refreshed, not left to the job.
+    stored = ComplaintSummary.objects.get(complaint=quick)
+    assert HIDE not in stored.public_text and "[disamarkan]" in stored.public_text
 
 
 def test_redaction_matches_any_case_in_the_answer_too(aggregated, client, mira):
@@ -46,7 +49,7 @@ def test_redaction_matches_any_case_in_the_answer_too(aggregated, client, mira):
     client.post(
         f"/kantor/laporan/samarkan/{slow.code}/", {"text": "diaspal ULANG", "reason": "uji"}
     )
-    assert "diaspal ulang" not in public_text(slow, "answer").lower()
+    assert "diaspal ulang" not in disclosure.for_public(slow).answer.lower()
     assert "diaspal ulang" not in client.get(f"/lacak/{slow.code}/").content.decode().lower()
 
 
@@ -88,3 +91,24 @@ def test_unknown_code_is_not_found(aggregated, client, mira):
 def test_anonymous_visitors_log_in_first(aggregated, client, url):
     response = client.post(url, {"text": HIDE, "reason": "x"})
     assert response.status_code == 302 and "/kantor/masuk/" in response["Location"]
+
+
+def test_the_preview_is_the_public_projection(aggregated, client, mira, url):
+    _login(client, mira)
+    client.post(url, {"text": HIDE, "reason": "Alamat."})
+    page = client.get(url).content.decode()
+    # The preview shows what the public sees (masked, redacted), and no "not public" notice.
+    preview = page.split("Yang dilihat publik sekarang")[1].split("Tambah penyamaran")[0]
+    assert "[nama]" in preview and "[disamarkan]" in preview and "parkir di" in preview
+    assert HIDE not in preview
+    assert "tidak tampil di halaman publik" not in page
+
+
+@pytest.mark.parametrize("name", ["secret", "spam", "waiting"])
+def test_an_unlisted_complaint_previews_nothing(aggregated, client, mira, name):
+    complaint = aggregated[name]
+    _login(client, mira)
+    page = client.get(f"/kantor/laporan/samarkan/{complaint.code}/").content.decode()
+    assert "tidak tampil di halaman publik" in page
+    preview = page.split("Yang dilihat publik sekarang")[1].split("Tambah penyamaran")[0]
+    assert complaint.text.split()[0] not in preview

@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from aduan.core.city import current_city
 from aduan.core.models import Agency, Category, Kind
 from aduan.deadlines.models import Stage
 
@@ -103,7 +104,7 @@ def map_view(request):
     feed_url = reverse("reports:feed")
     svg, areas, shades, classes = mapping.build_map(
         "peta-aduan",
-        _("Peta aduan Kota Malang"),
+        _("Peta aduan %(city)s") % {"city": current_city().name},
         _(
             "Kecamatan diarsir menurut jumlah aduan; lingkaran per kelurahan sebanding dengan "
             "jumlah aduannya; titik merah adalah aduan dengan koordinat."
@@ -187,7 +188,8 @@ def stats_view(request):
     map_svg, areas, shades, classes = mapping.build_map(
         "peta-kecamatan",
         _("Aduan per kecamatan"),
-        _("Peta Kota Malang; kecamatan diarsir menurut jumlah aduan dalam periode ini."),
+        _("Peta %(city)s; kecamatan diarsir menurut jumlah aduan dalam periode ini.")
+        % {"city": current_city().name},
         _kelurahan_counts(period),
         kelurahan_href=lambda k: f"{feed_url}?kelurahan={k.code}",
     )

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from aduan.core import lifecycle
-from aduan.core.models import Event
+from aduan.core import disclosure, lifecycle
+from aduan.core.models import Event, Redaction
 from aduan.core.permissions import access_complaint
 from aduan.deadlines.models import SLA_STAGES
 
@@ -19,12 +19,14 @@ from .. import charts, evaluation, exports, measures, scoring
 from ..access import require
 from ..dashboard import STAGE_LABELS, AgencyRow, agencies_by_id, dashboard_rows, slowest_first
 from ..forms import RedactionForm
-from ..models import Redaction
 from ..periods import parse_period
-from ..publishing import PUBLIC_FIELDS, masker, refresh_public_text
+from ..publishing import refresh_public_text
 from ..templatetags.reports import pct
 from .common import period_choices, scorecard_context
 
+# The complaint's own texts a redaction may be copied from (the public projection masks
+# each of them, redactions first).
+REDACTABLE_FIELDS = ("text", "answer", "outcome_note", "budget_plan")
 # The page lists this many complaints per agency and list; the XLSX has them all.
 PAGE_LIST_LIMIT = 100
 STAGE_COLORS = {"dispatch": "#5d6673", "response": "#b86e00", "resolution": "#b3261e"}
@@ -157,7 +159,7 @@ def redact(request, code):
         .exclude(note="")
         .values_list("note", flat=True)
     )
-    sources = [getattr(complaint, f) for f in PUBLIC_FIELDS] + notes
+    sources = [getattr(complaint, f) for f in REDACTABLE_FIELDS] + notes
     form = RedactionForm(request.POST or None, sources=sources, existing=[r.text for r in existing])
     if request.method == "POST" and form.is_valid():
         text, reason = form.cleaned_data["text"], form.cleaned_data["reason"]
@@ -176,7 +178,8 @@ def redact(request, code):
             refresh_public_text(complaint)
         messages.success(request, _("Teks disamarkan dari semua halaman publik."))
         return redirect("reports:redact", code=complaint.code)
-    mask = masker(complaint, [r.text for r in existing])
+    # The preview is the public projection itself: what every public page shows.
+    public = disclosure.for_public(complaint, events=True, redactions=[r.text for r in existing])
     return render(
         request,
         "reports/redact.html",
@@ -184,9 +187,10 @@ def redact(request, code):
             "complaint": complaint,
             "form": form,
             "redactions": existing,
-            "preview_text": mask(complaint.text),
-            "preview_answer": mask(complaint.answer),
-            "preview_notes": [mask(n) for n in notes],
+            "shows_content": public.shows_content,
+            "preview_text": public.text,
+            "preview_answer": public.answer,
+            "preview_notes": [e.note for e in public.events if e.note],
         },
         status=400 if form.is_bound else 200,
     )

@@ -5,8 +5,11 @@
   mass event, spam/abuse, personal data). Loads the data of every row of ``rows`` at once.
 - ``{% triage_panel complaint %}`` on the staff complaint page: the same in full, the
   duplicates themselves, the mass event with its one-click gathering.
+- ``{% staff_summary c as summary %}``: a complaint's one-line summary as the viewer may
+  read it (``core.disclosure``), None for a ``rahasia`` one; ``c|is_dropped``: rejected
+  or merged. The templates test these, never a privacy or status value.
 
-Both render nothing for users who may not dispatch.
+The first two render nothing for users who may not dispatch.
 """
 
 from __future__ import annotations
@@ -17,15 +20,14 @@ from django import template
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
-from aduan.core.models import MODERATOR_STATUSES, Status
+from aduan.core import disclosure
+from aduan.core.models import DROPPED_STATUSES, MODERATOR_STATUSES, Privacy
 from aduan.core.permissions import has_perm
 
 from .. import duplicates, mass
 from ..models import DuplicateLink, MassEventMember, Review, Suggestion
 
 register = template.Library()
-
-_GONE = (Status.DITOLAK, Status.DIGABUNG)
 
 
 @register.filter
@@ -54,11 +56,28 @@ def pii_warning(kinds, privacy: str) -> str:
     if not words:
         return ""
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + _(" dan ") + words[-1]
-    if privacy == "rahasia":
+    if privacy == Privacy.RAHASIA:
         return _("Teks memuat %(what)s; aduan rahasia tidak tampil di situs publik.") % {
             "what": listed
         }
     return _("Teks memuat %(what)s: akan disamarkan di situs publik.") % {"what": listed}
+
+
+def _summary(context, complaint, *, handling: bool = False) -> str | None:
+    return disclosure.staff_summary(complaint, context.get("user"), handling=handling)
+
+
+@register.simple_tag(takes_context=True)
+def staff_summary(context, complaint, handling=False):
+    """The summary of ``complaint`` for the viewer, None when their list may not show it
+    (``handling``: a list of those who handle it, such as the moderators' queue)."""
+    return _summary(context, complaint, handling=bool(handling))
+
+
+@register.filter
+def is_dropped(complaint) -> bool:
+    """Rejected or merged: no longer a case of its own, so it cannot take others in."""
+    return complaint.status in DROPPED_STATUSES
 
 
 def _moderator(context) -> bool:
@@ -80,8 +99,8 @@ def _rows_data(context, complaint) -> dict:
         )
     }
     dupes: Counter = Counter()
-    links = DuplicateLink.objects.exclude(other__status__in=_GONE).exclude(
-        complaint__status__in=_GONE
+    links = DuplicateLink.objects.exclude(other__status__in=DROPPED_STATUSES).exclude(
+        complaint__status__in=DROPPED_STATUSES
     )
     dupes.update(
         dict(links.filter(complaint_id__in=ids).values_list("complaint_id").annotate(n=Count("id")))
@@ -110,6 +129,9 @@ def triage_row(context, complaint):
     suggestion = data["suggestions"].get(complaint.pk)
     event_id = data["events"].get(complaint.pk)
     request = context.get("request")
+    # Lists that hide a secret complaint's text hide the words taken from it too.
+    handling = bool(context.get("show_secret"))
+    hide_words = _summary(context, complaint, handling=handling) is None
     return {
         "show": True,
         "c": complaint,
@@ -120,8 +142,7 @@ def triage_row(context, complaint):
         "pii": pii_warning(suggestion.pii_kinds, complaint.privacy) if suggestion else "",
         # Inside the queue's bulk form a nested form is impossible: the button borrows it.
         "in_form": bool(context.get("selectable")),
-        # Lists that hide a secret complaint's text hide the words taken from it too.
-        "hide_words": complaint.privacy == "rahasia" and not context.get("show_secret"),
+        "hide_words": hide_words,
         "next": request.get_full_path() if request else "",
     }
 
@@ -149,7 +170,10 @@ def triage_panel(context, complaint):
             suggestion and suggestion.agency_id and complaint.status in MODERATOR_STATUSES
         ),
         "pii": pii_warning(suggestion.pii_kinds, complaint.privacy) if suggestion else "",
-        "duplicates": duplicates.duplicates_of(complaint),
+        "duplicates": [
+            {**d, "summary": _summary(context, d["complaint"])}
+            for d in duplicates.duplicates_of(complaint)
+        ],
         "mass_event": event,
         "mass_size": event.members.count() if event else 0,
         "survivor": survivor,

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
-from aduan.core import demo
 from aduan.core.models import MODERATOR_STATUSES, Complaint, Role, User
+from aduan.demo import loader as demo
 from aduan.office.tests.conftest import login
 from aduan.triage.models import RoutingModelVersion, Suggestion, Target
 from aduan.triage.training import train_from_database

@@ -1,25 +1,27 @@
 """Loading the demo city (Kota Malang) into the database.
 
-Master data is upserted; demo complaints are walked through the real
-lifecycle functions with back-dated times, so every timeline, deadline and
-statistic is what the system itself would have produced.
+The city's own record, then master data, is upserted; demo complaints are walked
+through the real lifecycle functions with back-dated times, so every timeline,
+deadline and statistic is what the system itself would have produced.
+
+The demo app sits above every other app and may import any of them; nothing outside
+it imports the demo (see aduan/core/tests/test_layering.py).
 """
 
 from __future__ import annotations
 
 import random
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
-from aduan.demo import corpus, malang
-from aduan.lib.phones import normalize_phone
-
-from . import lifecycle
-from .models import (
+from aduan.core import lifecycle
+from aduan.core.models import (
     Agency,
     Category,
+    City,
     Complaint,
     Kecamatan,
     Kelurahan,
@@ -28,12 +30,33 @@ from .models import (
     Role,
     User,
 )
+from aduan.deadlines.sweep import sweep
+from aduan.lib.phones import normalize_phone
+
+from . import corpus, malang
 
 DEMO_PASSWORD = "aduan-demo"  # noqa: S105 (public demo password, printed on start)
 
 
+def load_city() -> City:
+    """The demo's own city record (name, map bounds, SMS number)."""
+    bounds = malang.CITY_BOUNDS
+    city = City.objects.first() or City()
+    for field, value in malang.CITY.items():
+        setattr(city, field, value)
+    # The record keeps exact decimals; the demo's box is written in floats.
+    city.south = Decimal(str(bounds["lat_min"]))
+    city.north = Decimal(str(bounds["lat_max"]))
+    city.west = Decimal(str(bounds["lon_min"]))
+    city.east = Decimal(str(bounds["lon_max"]))
+    city.full_clean()
+    city.save()
+    return city
+
+
 @transaction.atomic
 def load_master_data() -> None:
+    load_city()
     for kec in malang.KECAMATAN:
         kecamatan, _ = Kecamatan.objects.update_or_create(
             code=kec["code"],
@@ -295,8 +318,6 @@ def load_complaints(n: int = 400, seed: int = 2611, days: int = 120) -> int:
         created += 1
     # Let the escalation ladder catch up on the back-dated history, so the warning
     # board and timelines show what the system would have done.
-    from aduan.deadlines.sweep import sweep
-
     sweep(now=now)
     # Demo history was never really sent; only what happens from now on is.
     OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING).update(

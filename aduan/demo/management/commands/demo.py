@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from aduan.core import demo
 from aduan.core.models import Role, User
+from aduan.demo import loader as demo
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         n = demo.load_complaints(complaints, seed=seed) if complaints else 0
         if n:
             # The demo queue shows routing suggestions learnt from the demo's own history.
+            # Imported here: scikit-learn takes a second to load, which --logins and
+            # --if-empty (every start of scripts/run) do not need.
             from aduan.triage.training import train_from_database
 
             versions = train_from_database(trigger="demo", folds=3)

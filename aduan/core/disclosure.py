@@ -1,0 +1,653 @@
+"""Who sees what of a complaint: the one door out.
+
+The lifecycle decides every write; this module decides every outward read. Each
+audience gets a typed projection of a complaint with exactly the fields it may see,
+already masked, and surfaces (portal pages, the mobile API, Open311, public feed and
+downloads, chat and SMS replies, reports, staff pages) render projections only:
+
+============  ===================================================================
+audience      sees
+============  ===================================================================
+public        listed complaints only (checked, not rejected or merged, not
+              ``rahasia``): masked and redacted text, public events with the notes
+              written for the citizen (masked), photos of ``publik`` complaints,
+              the location rounded to about 100 m, no address unless ``publik``;
+              of an unlisted complaint nothing but its status. Never a reporter,
+              never a private token.
+reporter      (holding the private link) their own complaint in full, every public
+              event, what they may do next (read from the transition table).
+agency        staff of an agency the complaint is dispatched to: the complaint,
+              every event, every photo; the reporter only when not ``anonim``,
+              and an anonymous reporter's name masked in every text, including a
+              name the reporter wrote in the text themselves.
+staff         moderators, system admins and leaders: everything; the contact is
+              still shown only through the logged "show contact".
+============  ===================================================================
+
+Privacy modes, automatic masking and moderators' redactions are applied here and
+nowhere else; status groups come from ``core.models``. Notes written by staff are
+internal unless the event kind is one whose form says, beside the field, that the
+citizen and the public read it (:data:`CITIZEN_NOTE_KINDS`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+
+from aduan.lib.privacy import mask_pii, names_introduced, redact
+
+from .lifecycle import allowed_transitions
+from .models import (
+    ANSWERED_STATUSES,
+    CLOSED_STATUSES,
+    UNLISTED_STATUSES,
+    Attachment,
+    Complaint,
+    Event,
+    Privacy,
+    Redaction,
+    Role,
+)
+from .permissions import can_see_reporter, has_perm, visible_complaints
+
+
+class Audience(StrEnum):
+    PUBLIC = "public"
+    REPORTER = "reporter"
+    AGENCY = "agency"
+    STAFF = "staff"
+
+
+E = Event.Kind
+# Staff notes the citizen and the public read: their forms say so beside the field
+# (update, question to the reporter, budget plan, answer, acknowledgement). Every
+# other staff note (dispatch note to the agency, verify/reject/merge notes, returns'
+# reasons, internal notes) stays inside, even on an event that is itself public.
+CITIZEN_NOTE_KINDS = frozenset({E.ACKNOWLEDGED, E.UPDATE, E.INFO_REQUESTED, E.DEFERRED, E.RESOLVED})
+# The reporter's own words: shown back to the reporter and to staff, never to the public.
+REPORTER_NOTE_KINDS = frozenset({E.INFO_PROVIDED, E.DISPUTED, E.CONFIRMED})
+# What the reporter may do, by transition name in the lifecycle's table.
+REPORTER_ACTIONS = {
+    "provide_info": "add_info",
+    "confirm": "confirm",
+    "dispute": "dispute",
+    "rate": "rate",
+}
+# About 100 m: a public point shows the street, not the house.
+_POINT = Decimal("0.001")
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: str
+    url: str
+    width: int
+    height: int
+    content_type: str
+
+
+@dataclass(frozen=True)
+class EventView:
+    kind: str
+    label: str
+    at: datetime
+    by: str
+    note: str
+    is_public: bool
+    agencies: str = ""
+    photos: tuple[Photo, ...] = ()
+
+
+@dataclass(frozen=True)
+class Rejection:
+    label: str
+    explanation: str
+    referral: str
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who filed it. ``contact`` is filled only for the reporter themselves and after a
+    logged "show contact" by staff who may see it."""
+
+    name: str
+    phone: str = ""
+    email: str = ""
+    handle: str = ""
+    contact_shown: bool = False
+
+
+@dataclass(frozen=True)
+class ComplaintView:
+    """One complaint as one audience may see it. Fields an audience may not see are
+    empty (``""``, ``None`` or ``()``), never the real value."""
+
+    audience: Audience
+    code: str
+    status: str
+    status_label: str
+    # Open311's two states: answered or ended is "closed".
+    is_closed: bool
+    listed: bool
+    # False: nothing but the status may be shown (unlisted for the public).
+    shows_content: bool
+    received_at: datetime
+    updated_at: datetime | None = None
+    answered_at: datetime | None = None
+    closed_at: datetime | None = None
+    resolution_due_at: datetime | None = None
+    kind: str = ""
+    kind_label: str = ""
+    privacy: str = ""
+    privacy_label: str = ""
+    category_code: str = ""
+    category_name: str = ""
+    agency_name: str = ""
+    agency_short_name: str = ""
+    kelurahan_code: str = ""
+    kelurahan: str = ""
+    kecamatan: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    text: str = ""
+    answer: str = ""
+    outcome: str = ""
+    outcome_label: str = ""
+    outcome_note: str = ""
+    budget_year: int | None = None
+    budget_plan: str = ""
+    rejection: Rejection | None = None
+    merged_into: str = ""
+    photos: tuple[Photo, ...] = ()
+    # None when the caller did not ask for events (lists); a tuple otherwise.
+    events: tuple[EventView, ...] | None = None
+    reporter: Reporter | None = None
+    # The private link's secret: the reporter's own projection only.
+    token: str = ""
+    rating: int | None = None
+    actions: frozenset[str] = field(default_factory=frozenset)
+    info_question: str = ""
+
+    @property
+    def can_add_info(self) -> bool:
+        return "add_info" in self.actions
+
+    @property
+    def can_confirm(self) -> bool:
+        return "confirm" in self.actions
+
+    @property
+    def can_dispute(self) -> bool:
+        return "dispute" in self.actions
+
+    @property
+    def can_rate(self) -> bool:
+        return "rate" in self.actions
+
+
+# -- the rules ---------------------------------------------------------------------------
+
+
+def is_listed(complaint: Complaint) -> bool:
+    """May the complaint be an item of a public surface (feed, map, lists, downloads)?"""
+    return complaint.privacy != Privacy.RAHASIA and complaint.status not in UNLISTED_STATUSES
+
+
+def in_public_figures(privacy: str) -> bool:
+    """Does a complaint count in the public statistics? Every one but ``rahasia``: an
+    unlisted complaint is a number there, never an item."""
+    return privacy != Privacy.RAHASIA
+
+
+def listed_complaints() -> QuerySet:
+    return Complaint.objects.listed()
+
+
+def shows_public_photos(complaint: Complaint) -> bool:
+    return is_listed(complaint) and complaint.privacy == Privacy.PUBLIK
+
+
+def round_point(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(_POINT, rounding=ROUND_HALF_UP)
+
+
+def _known_names(complaint: Complaint) -> list[str]:
+    return [complaint.reporter_name] if complaint.reporter_name else []
+
+
+def redactions_of(complaint: Complaint) -> list[str]:
+    cached = getattr(complaint, "_prefetched_objects_cache", {}).get("redactions")
+    if cached is not None:
+        return [r.text for r in cached]
+    return list(Redaction.objects.filter(complaint=complaint).values_list("text", flat=True))
+
+
+def public_masker(
+    complaint: Complaint, redactions: Iterable[str] | None = None
+) -> Callable[[str], str]:
+    """Any text of this complaint made fit for the public: redactions first (so they match
+    what the moderator saw), then personal data; nothing at all of a ``rahasia`` one."""
+    names = _known_names(complaint) + names_introduced(complaint.text)
+    strings = list(redactions) if redactions is not None else redactions_of(complaint)
+    secret = complaint.privacy == Privacy.RAHASIA
+
+    def mask(text: str) -> str:
+        if secret or not text:
+            return ""
+        if strings:
+            text = redact(text, strings)
+        return mask_pii(text, names)
+
+    return mask
+
+
+def _anonymous_masker(complaint: Complaint) -> Callable[[str], str]:
+    """For agency staff of an ``anonim`` complaint: whatever could name the reporter,
+    including a name they gave in the text themselves."""
+    names = _known_names(complaint) + names_introduced(complaint.text)
+
+    def mask(text: str) -> str:
+        return mask_pii(text, names) if text else ""
+
+    return mask
+
+
+def _unmasked(text: str) -> str:
+    return text or ""
+
+
+def audience_of(user) -> Audience:
+    """The staff audience a logged-in user belongs to."""
+    if has_perm(user, "view_all"):
+        return Audience.STAFF
+    return Audience.AGENCY
+
+
+# -- photos -------------------------------------------------------------------------------
+
+
+def _photo_url(audience: Audience, attachment: Attachment, token: str = "") -> str:
+    if audience == Audience.PUBLIC:
+        return reverse("media:public", args=[attachment.public_id])
+    if audience == Audience.REPORTER:
+        return reverse("portal:photo", args=[token, attachment.public_id])
+    return reverse("media:staff", args=[attachment.public_id])
+
+
+def _photo(audience: Audience, attachment: Attachment, token: str = "") -> Photo:
+    return Photo(
+        id=attachment.public_id,
+        url=_photo_url(audience, attachment, token),
+        width=attachment.width,
+        height=attachment.height,
+        content_type=attachment.content_type,
+    )
+
+
+def _attachments(complaint: Complaint) -> list[Attachment]:
+    cached = getattr(complaint, "_prefetched_objects_cache", {}).get("attachments")
+    if cached is not None:
+        return list(cached)
+    return list(complaint.attachments.all())
+
+
+def public_photo(public_id: str) -> Attachment | None:
+    """The attachment behind a public photo URL, or None when the public may not see it."""
+    attachment = Attachment.objects.select_related("complaint").filter(public_id=public_id).first()
+    if attachment is None or not attachment.is_public:
+        return None
+    complaint = attachment.complaint
+    if not shows_public_photos(complaint):
+        return None
+    if attachment.event_id is None or _event_is_public_of(complaint, attachment):
+        return attachment
+    return None
+
+
+def reporter_photo(token: str, public_id: str) -> Attachment | None:
+    """A photo of the reporter's own complaint: theirs, or one staff published to them."""
+    attachment = (
+        Attachment.objects.select_related("complaint")
+        .filter(public_id=public_id, complaint__token=token)
+        .first()
+    )
+    if attachment is None:
+        return None
+    return attachment if _reporter_may_see(attachment) else None
+
+
+def _reporter_may_see(attachment: Attachment) -> bool:
+    # Photos the reporter sent (with the complaint or as information) and photos staff
+    # attached to an event the reporter was told of; internal evidence stays inside.
+    if attachment.event_id is None or attachment.is_public:
+        return True
+    return attachment.event.kind in REPORTER_NOTE_KINDS
+
+
+def staff_photo(user, public_id: str) -> Attachment | None:
+    """A photo of a complaint the staff member may see (every photo of it)."""
+    if not user.is_authenticated or not user.role:
+        return None
+    return (
+        Attachment.objects.filter(
+            public_id=public_id, complaint__in=visible_complaints(user).values("pk")
+        )
+        .select_related("complaint")
+        .first()
+    )
+
+
+# -- events -------------------------------------------------------------------------------
+
+
+def _events(complaint: Complaint) -> list[Event]:
+    """Every event of the complaint, from a prefetch when the caller made one."""
+    cached = getattr(complaint, "all_events", None)
+    if cached is None:
+        cached = getattr(complaint, "_prefetched_objects_cache", {}).get("events")
+    if cached is not None:
+        return list(cached)
+    return list(complaint.events.select_related("agency", "actor"))
+
+
+def _public_by(event: Event) -> str:
+    """Who acted, as the public and the reporter are told: an agency or a role, never a
+    staff member's name."""
+    if event.agency_id:
+        return event.agency.short_name
+    if event.actor_id:
+        return "Moderator" if event.actor.role == Role.MODERATOR else "Petugas"
+    return event.actor_label or "Sistem"
+
+
+def _event_view(audience, event, note, photos) -> EventView:
+    return EventView(
+        kind=event.kind,
+        label=str(event.get_kind_display()),
+        at=event.created_at,
+        by=_public_by(event)
+        if audience in (Audience.PUBLIC, Audience.REPORTER)
+        else event.actor_display,
+        note=note,
+        is_public=event.is_public,
+        agencies=(event.data or {}).get("agencies", "") if event.kind == E.DISPATCHED else "",
+        photos=photos,
+    )
+
+
+def _public_events(complaint, mask) -> tuple[EventView, ...]:
+    views = []
+    for event in _events(complaint):
+        if not event.is_public:
+            continue
+        note = mask(event.note) if event.kind in CITIZEN_NOTE_KINDS else ""
+        views.append(_event_view(Audience.PUBLIC, event, note, ()))
+    return tuple(views)
+
+
+def _reporter_events(complaint) -> tuple[EventView, ...]:
+    views = []
+    attachments = _attachments(complaint)
+    for event in _events(complaint):
+        if not event.is_public:
+            continue
+        shows_note = event.kind in CITIZEN_NOTE_KINDS or event.kind in REPORTER_NOTE_KINDS
+        photos = tuple(
+            _photo(Audience.REPORTER, a, complaint.token)
+            for a in attachments
+            if a.event_id == event.pk and _reporter_may_see(a)
+        )
+        views.append(
+            _event_view(Audience.REPORTER, event, event.note if shows_note else "", photos)
+        )
+    return tuple(views)
+
+
+def _staff_events(complaint, audience, mask) -> tuple[EventView, ...]:
+    views = []
+    attachments = _attachments(complaint)
+    for event in _events(complaint):
+        photos = tuple(_photo(audience, a) for a in attachments if a.event_id == event.pk)
+        views.append(_event_view(audience, event, mask(event.note), photos))
+    return tuple(views)
+
+
+# -- projections --------------------------------------------------------------------------
+
+
+def _base(complaint: Complaint, audience: Audience, listed: bool) -> dict:
+    status = complaint.status
+    return {
+        "audience": audience,
+        "code": complaint.code,
+        "status": status,
+        "status_label": str(complaint.get_status_display()),
+        "is_closed": status in CLOSED_STATUSES or status in ANSWERED_STATUSES,
+        "listed": listed,
+        "received_at": complaint.received_at,
+    }
+
+
+def _content(complaint: Complaint, mask, *, exact_place: bool) -> dict:
+    category = complaint.category if complaint.category_id else None
+    agency = complaint.lead_agency if complaint.lead_agency_id else None
+    kelurahan = complaint.kelurahan if complaint.kelurahan_id else None
+    if exact_place:
+        latitude, longitude, address = complaint.latitude, complaint.longitude, complaint.address
+    else:
+        latitude, longitude = round_point(complaint.latitude), round_point(complaint.longitude)
+        address = mask(complaint.address) if complaint.privacy == Privacy.PUBLIK else ""
+    return {
+        "updated_at": complaint.updated_at,
+        "answered_at": complaint.answered_at,
+        "closed_at": complaint.closed_at,
+        "resolution_due_at": complaint.resolution_due_at,
+        "kind": complaint.kind,
+        "kind_label": str(complaint.get_kind_display()),
+        "category_code": category.code if category else "",
+        "category_name": category.name if category else "",
+        "agency_name": agency.name if agency else "",
+        "agency_short_name": agency.short_name if agency else "",
+        "kelurahan_code": kelurahan.code if kelurahan else "",
+        "kelurahan": kelurahan.name if kelurahan else "",
+        "kecamatan": kelurahan.kecamatan.name if kelurahan else "",
+        "address": address,
+        "latitude": latitude,
+        "longitude": longitude,
+        "text": mask(complaint.text),
+        "answer": mask(complaint.answer),
+        "outcome": complaint.outcome,
+        "outcome_label": str(complaint.get_outcome_display()) if complaint.outcome else "",
+        "outcome_note": mask(complaint.outcome_note),
+        "budget_year": complaint.budget_year,
+        "budget_plan": mask(complaint.budget_plan),
+    }
+
+
+def _merged_into(complaint: Complaint, *, public: bool) -> str:
+    if not complaint.merged_into_id:
+        return ""
+    survivor = complaint.merged_into
+    return survivor.code if not public or is_listed(survivor) else ""
+
+
+def _rejection(complaint: Complaint) -> Rejection | None:
+    reason = complaint.rejection_reason if complaint.rejection_reason_id else None
+    if reason is None:
+        return None
+    return Rejection(reason.label, reason.explanation, reason.referral)
+
+
+def for_public(
+    complaint: Complaint, *, events: bool = False, redactions: Iterable[str] | None = None
+) -> ComplaintView:
+    """What anyone may see: a listed complaint masked; of any other only its status."""
+    listed = is_listed(complaint)
+    base = _base(complaint, Audience.PUBLIC, listed)
+    if not listed:
+        return ComplaintView(
+            **base,
+            shows_content=False,
+            merged_into=_merged_into(complaint, public=True),
+            events=() if events else None,
+        )
+    mask = public_masker(complaint, redactions)
+    photos = ()
+    if shows_public_photos(complaint):
+        photos = tuple(
+            _photo(Audience.PUBLIC, a)
+            for a in _attachments(complaint)
+            if a.is_public and (a.event_id is None or _event_is_public_of(complaint, a))
+        )
+    return ComplaintView(
+        **base,
+        **_content(complaint, mask, exact_place=False),
+        shows_content=True,
+        photos=photos,
+        events=_public_events(complaint, mask) if events else None,
+    )
+
+
+# Photos that go public with a ``publik`` complaint: its own, the information the reporter
+# added, and those staff attached to an update or answer written for the public.
+_PUBLIC_PHOTO_EVENTS = CITIZEN_NOTE_KINDS | {E.INFO_PROVIDED}
+
+
+def _event_is_public_of(complaint: Complaint, attachment: Attachment) -> bool:
+    if Attachment.event.is_cached(attachment):
+        # Fetched with the attachment (``prefetched``): lists need no query per photo.
+        event = attachment.event
+    else:
+        event = next((e for e in _events(complaint) if e.pk == attachment.event_id), None)
+    return event is not None and event.is_public and event.kind in _PUBLIC_PHOTO_EVENTS
+
+
+def reporter_actions(complaint: Complaint) -> frozenset[str]:
+    """What the reporter may do next, from the lifecycle's transition table."""
+    actions = {
+        REPORTER_ACTIONS[name]
+        for name in allowed_transitions(complaint.status)
+        if name in REPORTER_ACTIONS
+    }
+    if complaint.rating is not None:
+        actions.discard("rate")
+    return frozenset(actions)
+
+
+def for_reporter(complaint: Complaint) -> ComplaintView:
+    """The reporter's own complaint in full, through the private link."""
+    actions = reporter_actions(complaint)
+    question = ""
+    if "add_info" in actions:
+        question = next(
+            (e.note for e in reversed(_events(complaint)) if e.kind == E.INFO_REQUESTED), ""
+        )
+    return ComplaintView(
+        **_base(complaint, Audience.REPORTER, is_listed(complaint)),
+        **_content(complaint, _unmasked, exact_place=True),
+        shows_content=True,
+        privacy=complaint.privacy,
+        privacy_label=str(complaint.get_privacy_display()),
+        rejection=_rejection(complaint),
+        merged_into=_merged_into(complaint, public=False),
+        photos=tuple(
+            _photo(Audience.REPORTER, a, complaint.token)
+            for a in _attachments(complaint)
+            if a.event_id is None
+        ),
+        events=_reporter_events(complaint),
+        reporter=Reporter(
+            name=complaint.reporter_name,
+            phone=complaint.reporter_phone,
+            email=complaint.reporter_email,
+            contact_shown=True,
+        ),
+        token=complaint.token,
+        rating=complaint.rating,
+        actions=actions,
+        info_question=question,
+    )
+
+
+def for_staff(complaint: Complaint, user, *, contact_shown: bool = False) -> ComplaintView:
+    """A staff member's view; the caller fetched the complaint through the access helper.
+
+    ``contact_shown`` is true only on the response to the logged "show contact".
+    """
+    audience = audience_of(user)
+    see_reporter = can_see_reporter(user, complaint)
+    anonymous_to_them = complaint.privacy == Privacy.ANONIM and not see_reporter
+    mask = _anonymous_masker(complaint) if anonymous_to_them else _unmasked
+    reporter = None
+    if see_reporter and (complaint.reporter_name or complaint.has_contact):
+        shown = contact_shown
+        reporter = Reporter(
+            name=complaint.reporter_name,
+            phone=complaint.reporter_phone if shown else "",
+            email=complaint.reporter_email if shown else "",
+            handle=complaint.reporter_handle if shown else "",
+            contact_shown=shown,
+        )
+    return ComplaintView(
+        **_base(complaint, audience, is_listed(complaint)),
+        **_content(complaint, mask, exact_place=True),
+        shows_content=True,
+        privacy=complaint.privacy,
+        privacy_label=str(complaint.get_privacy_display()),
+        rejection=_rejection(complaint),
+        merged_into=_merged_into(complaint, public=False),
+        photos=tuple(_photo(audience, a) for a in _attachments(complaint) if a.event_id is None),
+        events=_staff_events(complaint, audience, mask),
+        reporter=reporter,
+        rating=complaint.rating,
+    )
+
+
+def staff_summary(complaint: Complaint, user, *, handling: bool = False) -> str | None:
+    """The one-line summary of staff lists. ``None`` for a ``rahasia`` complaint outside
+    the lists of those who handle it (the moderators' queue, the agency's inbox); an
+    anonymous reporter's self-given name masked for those who may not see the reporter."""
+    if complaint.privacy == Privacy.RAHASIA and not handling:
+        return None
+    text = complaint.text
+    if complaint.privacy == Privacy.ANONIM and not can_see_reporter(user, complaint):
+        text = _anonymous_masker(complaint)(text)
+    first = " ".join(text.split())
+    return first if len(first) <= 90 else first[:87].rstrip() + "…"
+
+
+def staff_text(complaint: Complaint, user, text: str) -> str:
+    """Another text about this complaint (an event's note, the reporter's reply) as a
+    staff member may read it outside the complaint page (a notification): masked as
+    :func:`for_staff` masks it for those who may not see an anonymous reporter."""
+    if complaint.privacy == Privacy.ANONIM and not can_see_reporter(user, complaint):
+        return _anonymous_masker(complaint)(text)
+    return text or ""
+
+
+# -- querysets ----------------------------------------------------------------------------
+
+
+def prefetched(queryset: QuerySet, *, events: bool = False) -> QuerySet:
+    """What projecting many complaints needs, in a fixed number of queries."""
+    queryset = queryset.select_related(
+        "category", "lead_agency", "kelurahan__kecamatan", "rejection_reason", "merged_into"
+    ).prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.select_related("event")),
+        "redactions",
+    )
+    if events:
+        queryset = queryset.prefetch_related(
+            Prefetch("events", queryset=Event.objects.select_related("agency", "actor"))
+        )
+    return queryset
