@@ -45,9 +45,14 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
+    # Imported here: disclosure reads the lifecycle's table, and the lifecycle sends these.
+    from .disclosure import CITIZEN_NOTE_KINDS
+
     template = _TEMPLATES.get(event.kind)
     if template is None or not event.is_public:
         return None
+    # Which staff notes reach the citizen is disclosure's rule, here as on every page.
+    note = event.note if event.kind in CITIZEN_NOTE_KINDS else ""
     data = event.data or {}
     reason = complaint.rejection_reason
     into = complaint.merged_into
@@ -56,7 +61,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         url=tracking_url(complaint),
         agencies=data.get("agencies") or (complaint.lead_agency or ""),
         agency=(event.agency.short_name if event.agency_id else "petugas"),
-        note=_shorten(event.note, 240),
+        note=_shorten(note, 240),
         year=data.get("year", complaint.budget_year or ""),
         reason=reason.label if reason else "",
         referral=(f"Rujukan: {reason.referral}. " if reason and reason.referral else ""),
