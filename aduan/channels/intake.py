@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from aduan.core import lifecycle
+from aduan.core import intake, lifecycle
 from aduan.core.models import Channel, Complaint, Kelurahan, OutboundMessage
 from aduan.core.notify import queue_message
 from aduan.lib.gateways import InboundMessage, PayloadError
@@ -241,22 +241,39 @@ def file_from_message(
     unparsed: str = "",
     key_suffix: str = "",
 ) -> Complaint:
-    """File the complaint a message carries.
+    """File the complaint a message carries, through the same intake as every surface
+    (``core.intake``, the ``MESSAGE`` rules: the sender is the contact, no name or
+    kelurahan is asked for, the handler has already judged the text).
 
     ``unparsed`` is a reason for the moderators when the message did not
     follow the format: it is written as an internal note flagged
-    ``{"unparsed": true}`` so the queue can show it.
+    ``{"unparsed": true}`` so the queue can show it. A position the intake refuses
+    (outside Indonesia: a phone's stale fix, a shared place far away) is left out and
+    the moderators are told, rather than losing the complaint; any other refusal
+    raises ``IntakeErrors`` and :func:`receive` keeps the message as failed.
     """
-    complaint, _created = lifecycle.create_complaint(
-        text=text,
-        channel=msg.channel,
+    submission = intake.Submission(
+        # The whole message stays in the inbound log; the complaint holds what fits.
+        text=_clip(text, intake.MAX_TEXT),
         kelurahan=kelurahan,
-        address=_clip(address, 300),
+        address=_clip(address, intake.MAX_ADDRESS),
         latitude=latitude,
         longitude=longitude,
-        photos=photos,
-        submission_key=message_key(msg, key_suffix),
+        photos=list(photos),
         **reporter_fields(msg),
+    )
+    try:
+        checked = intake.check(submission, channel=msg.channel)
+    except intake.IntakeErrors as exc:
+        if not exc.fields() <= {"latitude", "longitude"}:
+            raise
+        checked = intake.check(
+            replace(submission, latitude=None, longitude=None), channel=msg.channel
+        )
+        dropped = _("Titik lokasi yang dikirim di luar wilayah Indonesia; tentukan lokasinya.")
+        unparsed = f"{unparsed} {dropped}" if unparsed else dropped
+    complaint, _created = intake.file(
+        checked, channel=msg.channel, submission_key=message_key(msg, key_suffix)
     )
     if unparsed:
         lifecycle.record_note(

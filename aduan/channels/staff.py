@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from aduan.core import lifecycle
+from aduan.core import intake, lifecycle
 from aduan.core.lifecycle import stored_text
 from aduan.core.models import Channel
 from aduan.core.notify import tracking_url
@@ -46,19 +46,8 @@ def file_for_citizen(request):
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
-                complaint, _created = lifecycle.create_complaint(
-                    text=data["text"],
-                    channel=data["channel"],
-                    kind=data["kind"],
-                    privacy=data["privacy"],
-                    reporter_name=data["reporter_name"],
-                    reporter_phone=data["reporter_phone"],
-                    reporter_email=data["reporter_email"],
-                    kelurahan=data["kelurahan"],
-                    address=data["address"],
-                    category=data["category"],
-                    photos=data["photos"],
-                    actor=request.user,
+                complaint, _created = intake.file(
+                    form.checked, channel=data["channel"], actor=request.user
                 )
                 if data["reference"]:
                     lifecycle.record_note(
@@ -104,24 +93,15 @@ def social_import(request):
         if form.is_valid():
             data = form.cleaned_data
             with transaction.atomic():
-                complaint, _created = lifecycle.create_complaint(
-                    text=data["text"],
-                    channel=Channel.SOCIAL,
-                    kind=data["kind"],
-                    privacy=data["privacy"],
-                    reporter_name=data["author_handle"],
-                    reporter_handle=data["author_handle"],
-                    kelurahan=data["kelurahan"],
-                    address=data["address"],
-                    category=data["category"],
-                    actor=request.user,
+                complaint, _created = intake.file(
+                    form.checked, channel=Channel.SOCIAL, actor=request.user
                 )
                 SocialPost.objects.create(
                     complaint=complaint,
                     platform=data["platform"],
                     author_handle=data["author_handle"],
                     url=data["url"],
-                    text=data["text"],
+                    text=form.checked.text,
                     imported_by=request.user,
                 )
                 lifecycle.record_note(

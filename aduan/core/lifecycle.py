@@ -31,6 +31,7 @@ from aduan.lib.images import CleanImage
 
 from . import effects
 from .models import (
+    DROPPED_STATUSES,
     Agency,
     Attachment,
     Category,
@@ -120,7 +121,7 @@ TRANSITIONS = {
 
 
 # A rejected or merged complaint is settled: its classification is part of that record.
-CORRECTABLE_STATUSES = frozenset(set(Status) - {Status.DITOLAK, Status.DIGABUNG})
+CORRECTABLE_STATUSES = frozenset(set(Status) - DROPPED_STATUSES)
 
 
 def stored_text(message: str) -> str:
@@ -140,6 +141,21 @@ def _actor_fields(actor: User | None, label: str) -> dict:
     return {"actor": actor, "actor_label": label or actor.display_name, "agency": agency}
 
 
+def stale_message(complaint: Complaint) -> str:
+    """What the person is told when somebody else changed the complaint since they loaded it."""
+    return _(
+        "Aduan %(code)s baru saja diubah oleh orang lain. "
+        "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
+    ) % {"code": complaint.code}
+
+
+def illegal_message(complaint: Complaint) -> str:
+    """What the person is told when the complaint's status does not allow the action."""
+    return _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.") % {
+        "status": complaint.get_status_display()
+    }
+
+
 def lock(
     complaint: Complaint,
     *,
@@ -156,21 +172,9 @@ def lock(
     """
     locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise StaleComplaint(
-            _(
-                "Aduan %(code)s baru saja diubah oleh orang lain. "
-                "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
-            )
-            % {"code": locked.code}
-        )
+        raise StaleComplaint(stale_message(locked))
     if statuses is not None and locked.status not in statuses:
-        raise IllegalTransition(
-            refusal
-            or (
-                _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.")
-                % {"status": locked.get_status_display()}
-            )
-        )
+        raise IllegalTransition(refusal or illegal_message(locked))
     return locked
 
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from aduan.core import lifecycle
-from aduan.core.lifecycle import TRANSITIONS, StaleComplaint, TransitionError
-from aduan.core.models import CLOSED_STATUSES, Complaint, Status
+from aduan.core.lifecycle import TRANSITIONS, TransitionError
+from aduan.core.models import CLOSED_STATUSES, DROPPED_STATUSES, Complaint
 from aduan.core.permissions import can_act
 
 from . import forms as f
@@ -50,20 +50,6 @@ class Action:
         if self.transition is not None:
             return complaint.status in TRANSITIONS[self.transition].sources
         return self.offered(complaint) if self.offered else True
-
-
-def _locked_at_version(complaint: Complaint, version: int) -> Complaint:
-    """Lock the row and refuse a stale form, for the writes that are not transitions."""
-    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-    if locked.version != version:
-        raise StaleComplaint(
-            _(
-                "Aduan %(code)s baru saja diubah oleh orang lain. "
-                "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
-            )
-            % {"code": locked.code}
-        )
-    return locked
 
 
 def _verify(c, user, d):
@@ -124,7 +110,7 @@ def _note(c, user, d):
         lifecycle.post_update(c, user, note=d["note"], public=False, expected_version=d["version"])
         return
     # Outside the agency statuses a note is an audit row, not a transition.
-    locked = _locked_at_version(c, d["version"])
+    locked = lifecycle.lock(c, expected_version=d["version"])
     lifecycle.record_note(locked, user, note=d["note"].strip())
 
 
@@ -151,7 +137,7 @@ def _resolve(c, user, d):
 
 @transaction.atomic
 def _assign(c, user, d):
-    locked = _locked_at_version(c, d["version"])
+    locked = lifecycle.lock(c, expected_version=d["version"])
     officer = d["officer"]
     current = Assignment.objects.filter(complaint=locked, agency_id=user.agency_id).first()
     if current is not None and current.officer_id == officer.pk:
@@ -184,7 +170,7 @@ def _open(complaint):
 
 
 def _correctable(complaint):
-    return complaint.status not in (Status.DITOLAK, Status.DIGABUNG)
+    return complaint.status not in DROPPED_STATUSES
 
 
 ACTIONS: dict[str, Action] = {

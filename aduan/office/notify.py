@@ -11,7 +11,8 @@ Who hears what:
 - a return (bukan wewenang): the moderators;
 - a citizen's reply or dispute: whoever holds the complaint now: the lead
   agency's staff, or the moderators while it is in their queue;
-- a supporting agency's note: the lead agency's staff (a contribution);
+- a supporting agency's note: the lead agency's staff (a contribution; see
+  :func:`is_contribution`);
 - an assignment: the officer (called from the assign action).
 """
 
@@ -102,6 +103,24 @@ def notify_staff(users, complaint: Complaint, kind: str, text: str, *, exclude=N
     return sent
 
 
+def is_contribution(complaint: Complaint, event: Event) -> bool:
+    """A note a supporting agency's staff wrote by hand for the lead agency.
+
+    Every note a person writes in the note form is stored without ``data``; the notes the
+    system writes on someone's behalf (an assignment, a merge, a redaction, a triage review,
+    a deadline warning, a channel's remark) carry ``data`` saying what they are, and since
+    every note runs the after-transition step they would otherwise reach the lead agency as
+    contributions.
+    """
+    return (
+        event.kind == Event.Kind.NOTE
+        and not event.data
+        and bool(event.agency_id)
+        and bool(complaint.lead_agency_id)
+        and event.agency_id != complaint.lead_agency_id
+    )
+
+
 def on_transition(complaint: Complaint, event: Event) -> None:
     kind = event.kind
     code = complaint.code
@@ -158,12 +177,7 @@ def on_transition(complaint: Complaint, event: Event) -> None:
             Notification.Kind.DISPUTED,
             lambda user: _disputed(code, _quote(complaint, user, event.note)),
         )
-    elif (
-        kind == Event.Kind.NOTE
-        and event.agency_id
-        and complaint.lead_agency_id
-        and event.agency_id != complaint.lead_agency_id
-    ):
+    elif is_contribution(complaint, event):
         notify_staff(
             agency_staff([complaint.lead_agency_id]),
             complaint,

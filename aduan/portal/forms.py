@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from aduan.core.models import Category, Kelurahan, Kind, Privacy
-from aduan.lib.images import ImageRejected, clean_image
-from aduan.lib.phones import normalize_phone
+from aduan.core import intake
+from aduan.core.models import Category, Channel, Kelurahan, Kind, Privacy
 
 PRIVACY_HELP = {
     Privacy.PUBLIK: _(
@@ -64,17 +61,11 @@ class PhotosField(forms.FileField):
 
 
 def clean_photo_uploads(files, *, limit: int | None = None) -> list:
-    """Check uploaded photos (count, then each with Pillow); the first refusal is the error."""
-    limit = settings.ADUAN_MAX_PHOTOS if limit is None else limit
-    if len(files) > limit:
-        raise forms.ValidationError(_("Paling banyak %(n)s foto.") % {"n": limit})
-    cleaned = []
-    for upload in files:
-        try:
-            cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-        except ImageRejected as exc:
-            raise forms.ValidationError(f"{upload.name}: {exc.message}") from None
-    return cleaned
+    """Check uploaded photos added to a complaint (the intake's photo rules)."""
+    try:
+        return intake.clean_photos(files, limit=limit)
+    except intake.IntakeErrors as exc:
+        raise forms.ValidationError([e.message for e in exc]) from None
 
 
 class CheckedPhotosField(PhotosField):
@@ -84,166 +75,171 @@ class CheckedPhotosField(PhotosField):
         return clean_photo_uploads(super().clean(data, initial))
 
 
-class KelurahanChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name
+class IntakeField(forms.CharField):
+    """A field of a new complaint that only reads and renders: ``core.intake`` checks it.
+
+    ``required`` marks the label only; forms set it from the channel's rules
+    (``Rules.always_required``), so the asterisk and the check cannot disagree.
+    ``max_length`` only tells the browser.
+    """
+
+    def __init__(self, *, max_length=None, widget=None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(max_length=max_length, widget=widget, **kwargs)
+        # Lengths and NUL characters are the intake's, with its messages.
+        self.validators = []
+
+    def validate(self, value):
+        pass
 
 
-def grouped_kelurahan_choices():
+class IntakeForm(forms.Form):
+    """A form for a new complaint whose checking is :func:`aduan.core.intake.check`.
+
+    Subclasses name their ``intake_channel`` (for the required marks) and map their data to a
+    :class:`~aduan.core.intake.Submission` in ``submission``; ``clean`` checks it and puts
+    each error on the form field of the same name (``intake_fields`` maps the others), so
+    the error summary links to the right field. A valid form holds the result in
+    ``checked``; an invalid one the photos that passed in ``valid_photos``.
+    """
+
+    intake_channel: str = ""
+    intake_fields: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.checked: intake.CheckedSubmission | None = None
+        self.valid_photos: list = []
+        for name in intake.rules_for(self.intake_channel).always_required:
+            if name in self.fields:
+                self.fields[name].required = True
+
+    def submission(self, data: dict) -> intake.Submission:
+        raise NotImplementedError
+
+    def checked_channel(self, data: dict) -> str:
+        return self.intake_channel
+
+    def clean(self):
+        data = super().clean()
+        try:
+            self.checked = intake.check(self.submission(data), channel=self.checked_channel(data))
+        except intake.IntakeErrors as exc:
+            self.valid_photos = exc.photos
+            for error in exc:
+                name = self.intake_fields.get(error.field, error.field)
+                self.add_error(name if name in self.fields else None, error.message)
+        return data
+
+
+def kelurahan_choices(empty_label) -> list:
+    """Kelurahan by primary key, grouped under their kecamatan, for a ``<select>``."""
     groups: dict[str, list] = {}
     for kel in Kelurahan.objects.select_related("kecamatan").order_by("kecamatan__name", "name"):
         groups.setdefault(f"Kec. {kel.kecamatan.name}", []).append((kel.pk, kel.name))
-    return [("", _("— pilih kelurahan —")), *list(groups.items())]
+    return [("", empty_label), *list(groups.items())]
 
 
-class ComplaintForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=_("Jenis"), choices=Kind.choices, initial=Kind.PENGADUAN, widget=forms.RadioSelect
+def grouped_kelurahan_choices():
+    return kelurahan_choices(_("— pilih kelurahan —"))
+
+
+def category_choices(empty_label) -> list:
+    """Active categories by primary key, the ones a new complaint may take."""
+    active = Category.objects.filter(is_active=True).order_by("name")
+    return [("", empty_label), *((c.pk, c.name) for c in active)]
+
+
+def coordinate_input(bounds) -> forms.NumberInput:
+    low, high = bounds
+    return forms.NumberInput(attrs={"step": "0.000001", "min": str(low), "max": str(high)})
+
+
+class ComplaintForm(IntakeForm):
+    intake_channel = Channel.WEB
+
+    kind = IntakeField(
+        label=_("Jenis"),
+        initial=Kind.PENGADUAN,
+        widget=forms.RadioSelect(choices=Kind.choices),
     )
-    text = forms.CharField(
+    text = IntakeField(
         label=_("Apa yang ingin Anda sampaikan?"),
-        min_length=15,
-        max_length=5000,
+        max_length=intake.MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Ceritakan apa, di mana dan sejak kapan. Minimal 15 huruf."),
-        error_messages={
-            "required": _("Isi aduan wajib diisi."),
-            "min_length": _("Isi aduan terlalu pendek: tulis minimal 15 huruf."),
-        },
     )
-    category = forms.ModelChoiceField(
+    category = IntakeField(
         label=_("Kategori (boleh dikosongkan)"),
-        queryset=Category.objects.filter(is_active=True),
-        required=False,
-        # Short enough not to be cut off in a select box on a 360 px phone.
-        empty_label=_("— tidak tahu —"),
+        widget=forms.Select,
         help_text=_("Bila ragu, biarkan kosong: petugas yang akan memilihkan."),
     )
-    kelurahan = KelurahanChoiceField(
-        label=_("Kelurahan"),
-        queryset=Kelurahan.objects.select_related("kecamatan"),
-        error_messages={"required": _("Pilih kelurahan lokasi masalah.")},
-    )
-    address = forms.CharField(
+    kelurahan = IntakeField(label=_("Kelurahan"), widget=forms.Select)
+    address = IntakeField(
         label=_("Alamat atau patokan lokasi"),
-        max_length=300,
-        required=False,
+        max_length=intake.MAX_ADDRESS,
         help_text=_("Misalnya: Jl. Soekarno-Hatta depan Indomaret, RT 03/RW 05."),
     )
-    latitude = forms.DecimalField(
-        label=_("Lintang"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("-11"),
-        max_value=Decimal("6"),
-    )
-    longitude = forms.DecimalField(
-        label=_("Bujur"),
-        required=False,
-        max_digits=9,
-        decimal_places=6,
-        min_value=Decimal("95"),
-        max_value=Decimal("141"),
-    )
+    latitude = IntakeField(label=_("Lintang"), widget=coordinate_input(intake.LATITUDE_RANGE))
+    longitude = IntakeField(label=_("Bujur"), widget=coordinate_input(intake.LONGITUDE_RANGE))
     photos = PhotosField(
         label=_("Foto (maksimal 5)"),
         help_text=_("JPG, PNG atau WebP, paling besar 8 MB per foto. Lokasi GPS di foto dihapus."),
     )
-    privacy = forms.ChoiceField(
+    privacy = IntakeField(
         label=_("Siapa yang boleh melihat aduan ini?"),
-        choices=Privacy.choices,
         initial=Privacy.PUBLIK,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(choices=Privacy.choices),
     )
-    reporter_name = forms.CharField(
+    reporter_name = IntakeField(
         label=_("Nama"),
-        max_length=120,
-        required=False,
+        max_length=intake.MAX_NAME,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    reporter_phone = forms.CharField(
+    reporter_phone = IntakeField(
         label=_("Nomor HP"),
-        max_length=30,
-        required=False,
-        # type=tel brings up the phone keypad; the value is still normalised here.
+        max_length=intake.MAX_PHONE_INPUT,
+        # type=tel brings up the phone keypad; the value is still normalised by the intake.
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
         help_text=_("Kode aduan dan perkembangannya dikirim lewat SMS ke nomor ini."),
     )
-    reporter_email = forms.EmailField(
+    reporter_email = IntakeField(
         label=_("E-mail"),
-        required=False,
+        max_length=intake.MAX_EMAIL,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": _("Alamat e-mail tidak valid, contoh: nama@contoh.id.")},
     )
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, stashed_photos=0, **kwargs):
+    def __init__(self, *args, kept_photos=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].choices = grouped_kelurahan_choices()
-        self.stashed_photos = stashed_photos
-        self.valid_photos: list = []
+        self.fields["kelurahan"].widget.choices = grouped_kelurahan_choices()
+        # Short enough not to be cut off in a select box on a 360 px phone.
+        self.fields["category"].widget.choices = category_choices(_("— tidak tahu —"))
+        # Photos that passed an earlier attempt of this submission: counted and filed too.
+        self.kept_photos = list(kept_photos)
+        self.stashed_photos = len(self.kept_photos)
         if not self.is_bound or not self.data.get("submission_key"):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
     def clean_submission_key(self):
         return normalize_submission_key(self.cleaned_data.get("submission_key"))
 
-    def clean_reporter_phone(self):
-        raw = self.cleaned_data.get("reporter_phone", "").strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_phone(raw)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Nomor HP tidak valid. Contoh yang benar: 0812 3456 7890.")
-            ) from None
-
-    def clean_photos(self):
-        files = self.cleaned_data.get("photos") or []
-        limit = settings.ADUAN_MAX_PHOTOS - self.stashed_photos
-        if len(files) > limit:
-            raise forms.ValidationError(
-                _("Paling banyak %(n)s foto per aduan.") % {"n": settings.ADUAN_MAX_PHOTOS}
-            )
-        cleaned, errors = [], []
-        for upload in files:
-            try:
-                cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-            except ImageRejected as exc:
-                errors.append(f"{upload.name}: {exc.message}")
-        # Good photos are kept even when another one is refused.
-        self.valid_photos = cleaned
-        if errors:
-            raise forms.ValidationError(errors)
-        return cleaned
-
-    def clean(self):
-        data = super().clean()
-        if data.get("privacy") != Privacy.ANONIM:
-            if not (data.get("reporter_name") or "").strip():
-                self.add_error(
-                    "reporter_name",
-                    _("Nama wajib diisi, kecuali Anda memilih aduan anonim."),
-                )
-            if (
-                not data.get("reporter_phone")
-                and not data.get("reporter_email")
-                and ("reporter_phone" not in self.errors and "reporter_email" not in self.errors)
-            ):
-                self.add_error(
-                    "reporter_phone",
-                    _(
-                        "Isi nomor HP atau e-mail agar kami dapat mengabari Anda, "
-                        "kecuali Anda memilih aduan anonim."
-                    ),
-                )
-        if (data.get("latitude") is None) != (data.get("longitude") is None):
-            self.add_error(
-                "longitude", _("Isi lintang dan bujur sekaligus, atau kosongkan keduanya.")
-            )
-        return data
+    def submission(self, data):
+        return intake.Submission(
+            text=data.get("text"),
+            kind=data.get("kind"),
+            privacy=data.get("privacy"),
+            kelurahan=data.get("kelurahan"),
+            category=data.get("category"),
+            address=data.get("address"),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            reporter_name=data.get("reporter_name"),
+            reporter_phone=data.get("reporter_phone"),
+            reporter_email=data.get("reporter_email"),
+            photos=[*self.kept_photos, *(data.get("photos") or [])],
+            lookup="pk",
+        )
 
 
 class TrackForm(forms.Form):

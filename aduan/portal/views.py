@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from aduan.core import disclosure, lifecycle
+from aduan.core import disclosure, intake, lifecycle
 from aduan.core.models import Channel, Complaint
 from aduan.deadlines.display import expected_date
 from aduan.lib.codes import normalize_code
@@ -39,26 +39,9 @@ def file_complaint(request):
         existing = Complaint.objects.filter(submission_key=key).first()
         if existing:
             return redirect("portal:filed", token=existing.token)
-        form = ComplaintForm(request.POST, request.FILES, stashed_photos=stash.count(key))
+        form = ComplaintForm(request.POST, request.FILES, kept_photos=stash.load(key))
         if form.is_valid():
-            data = form.cleaned_data
-            photos = stash.load(key) + data["photos"]
-            complaint, _created = lifecycle.create_complaint(
-                text=data["text"],
-                channel=Channel.WEB,
-                kind=data["kind"],
-                privacy=data["privacy"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                reporter_email=data["reporter_email"],
-                kelurahan=data["kelurahan"],
-                address=data["address"],
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                category=data["category"],
-                photos=photos,
-                submission_key=key,
-            )
+            complaint, _created = intake.file(form.checked, channel=Channel.WEB, submission_key=key)
             stash.clear(key)
             return redirect("portal:filed", token=complaint.token)
         if form.valid_photos:

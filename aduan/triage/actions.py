@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from aduan.core import lifecycle
 from aduan.core.lifecycle import TransitionError, stored_text
-from aduan.core.models import MODERATOR_STATUSES, Agency, Category, Event, Status
+from aduan.core.models import (
+    DROPPED_STATUSES,
+    MODERATOR_STATUSES,
+    Agency,
+    Category,
+    Event,
+    Status,
+)
 
 from . import hooks
 from .models import DuplicateLink, MassEventMember, Review, Suggestion, TriageSettings
@@ -28,7 +35,6 @@ S = Suggestion.AutoState
 # A near-duplicate this close should be merged, not dispatched a second time; weaker
 # look-alikes (about one per complaint on the benchmark corpus) must not block dispatch.
 STRONG_DUPLICATE = 0.7
-_GONE = (Status.DITOLAK, Status.DIGABUNG)
 
 
 def _mark(event: Event, extra: dict) -> None:
@@ -117,7 +123,7 @@ def _judge(suggestion: Suggestion, settings: TriageSettings) -> tuple[str, str]:
         return S.SKIPPED, "mass event"
     strong = DuplicateLink.objects.filter(
         Q(complaint=complaint) | Q(other=complaint), similarity__gte=STRONG_DUPLICATE
-    ).exclude(Q(complaint__status__in=_GONE) | Q(other__status__in=_GONE))
+    ).exclude(Q(complaint__status__in=DROPPED_STATUSES) | Q(other__status__in=DROPPED_STATUSES))
     if strong.exists():
         return S.SKIPPED, "likely duplicate"
     return "go", ""

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count
 
-from aduan.core.models import Complaint, Status
+from aduan.core.models import DROPPED_STATUSES, Complaint, Status
 
 from .models import DuplicateKey, DuplicateLink, TriageSettings
 from .textmatch import cosine, haversine_m, idf_weight, keys_of, weights
@@ -29,8 +29,6 @@ MAX_POSTINGS = 5_000
 DF_CACHE_SECONDS = 300
 DF_CACHE_SIZE = 50_000
 _df_cache: dict[tuple, tuple[int, float]] = {}
-# Rejected and merged complaints are not offered (the merged ones point to their survivor).
-_NOT_CANDIDATES = (Status.DITOLAK, Status.DIGABUNG)
 
 
 @dataclass(frozen=True)
@@ -128,7 +126,7 @@ def find(
     if any(m.complaint_id not in similar for m in best.values()):
         alive = set(
             Complaint.objects.filter(pk__in=best)
-            .exclude(status__in=_NOT_CANDIDATES)
+            .exclude(status__in=DROPPED_STATUSES)
             .values_list("pk", flat=True)
         )
         best = {pk: m for pk, m in best.items() if pk in alive}
@@ -198,7 +196,8 @@ def duplicates_of(complaint: Complaint, limit: int = 20) -> list[dict]:
             found[pk] = {"similarity": similarity, "distance_m": distance}
     if not found:
         return []
-    rows = Complaint.objects.filter(pk__in=found).exclude(status__in=_NOT_CANDIDATES)
+    # Rejected and merged complaints are not offered (the merged ones point to their survivor).
+    rows = Complaint.objects.filter(pk__in=found).exclude(status__in=DROPPED_STATUSES)
     result = [{"complaint": c, **found[c.pk]} for c in rows.select_related("lead_agency")]
     result.sort(key=lambda d: (-d["similarity"], d["complaint"].received_at))
     return result[:limit]

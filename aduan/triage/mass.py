@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from aduan.core import lifecycle
-from aduan.core.models import CLOSED_STATUSES, Complaint, Status
+from aduan.core.models import CLOSED_STATUSES, DROPPED_STATUSES, Complaint
 
 from .duplicates import Match
 from .models import MassEvent, MassEventMember, TriageSettings
@@ -111,7 +111,7 @@ def pending(event: MassEvent, survivor: Complaint | None = None) -> list[Complai
 def default_survivor(event: MassEvent) -> Complaint | None:
     """The complaint the others should follow: the one gathered before, else one an agency
     already has, else the earliest still open."""
-    if event.survivor_id and event.survivor.status not in (Status.DITOLAK, Status.DIGABUNG):
+    if event.survivor_id and event.survivor.status not in DROPPED_STATUSES:
         return event.survivor
     rows = [c for c in members(event) if c.status not in CLOSED_STATUSES]
     with_agency = [c for c in rows if c.lead_agency_id]
@@ -130,7 +130,7 @@ def gather(event: MassEvent, survivor: Complaint, actor) -> Gathered:
     One complaint failing (changed meanwhile) does not stop the others; failures are
     returned by code with the lifecycle's message.
     """
-    if survivor.status in (Status.DITOLAK, Status.DIGABUNG):
+    if survivor.status in DROPPED_STATUSES:
         raise lifecycle.TransitionError(_("Aduan tujuan sudah ditutup atau ditolak."))
     if not MassEventMember.objects.filter(event=event, complaint=survivor).exists():
         raise lifecycle.TransitionError(_("Aduan tujuan bukan bagian dari kejadian ini."))

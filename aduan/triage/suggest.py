@@ -1,9 +1,11 @@
 """A complaint's suggestion: route (agency, category), spam and abuse, personal data,
 near-duplicates and mass events.
 
-``compute`` is called by the transition hook inside the filing transaction, so each part
-guards itself: a broken model still leaves the spam, personal-data and duplicate findings,
-and the hook itself swallows anything left (see hooks.py).
+``compute`` runs after the filing (or correction, or return) has committed: the triage
+subscriber of the after-transition step only schedules it with ``on_commit``, or the
+worker's ``triage.refresh`` job catches up (see hooks.py and jobs.py). Each part still
+guards itself: a broken model leaves the spam, personal-data and duplicate findings, and
+``hooks.triage_committed`` logs whatever is left; the complaint is filed either way.
 """
 
 from __future__ import annotations

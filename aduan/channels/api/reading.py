@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.http.multipartparser import MultiPartParserError
 
-from aduan.lib.images import ImageRejected, clean_image
-from aduan.lib.phones import normalize_phone
+from aduan.core import intake
 
 from .errors import ApiError
 
@@ -97,26 +92,6 @@ class Fields:
             raise _bad("invalid_choice", f"{name} harus salah satu dari: {allowed}.", name)
         return value
 
-    def coordinate(self, name: str, low: str, high: str) -> Decimal | None:
-        value = self._raw(name)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise _bad("invalid_number", f"{name} harus berupa angka.", name)
-        try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation:
-            raise _bad("invalid_number", f"{name} harus berupa angka.", name) from None
-        if not number.is_finite():
-            raise _bad("invalid_number", f"{name} harus berupa angka.", name)
-        if not Decimal(low) <= number <= Decimal(high):
-            raise _bad(
-                "out_of_range",
-                f"{name} harus di antara {low} dan {high} (wilayah Indonesia).",
-                name,
-            )
-        return number.quantize(Decimal("0.000001"))
-
     def integer(self, name: str, low: int, high: int, *, required=True) -> int | None:
         value = self._raw(name)
         if value is None:
@@ -131,29 +106,6 @@ class Fields:
             raise _bad("out_of_range", f"{name} harus antara {low} dan {high}.", name)
         return value
 
-    def phone(self, name: str) -> str:
-        value = self.text(name, max_length=30)
-        if not value:
-            return ""
-        try:
-            return normalize_phone(value)
-        except ValueError:
-            raise _bad(
-                "invalid_phone", "Nomor HP tidak valid. Contoh: 0812 3456 7890.", name
-            ) from None
-
-    def email(self, name: str) -> str:
-        value = self.text(name, max_length=254)
-        if not value:
-            return ""
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise _bad(
-                "invalid_email", "Alamat e-mail tidak valid, contoh: nama@contoh.id.", name
-            ) from None
-        return value
-
 
 def _encodable(value: str) -> bool:
     try:
@@ -163,17 +115,18 @@ def _encodable(value: str) -> bool:
     return True
 
 
+def intake_error(errors: intake.IntakeErrors) -> ApiError:
+    """The intake's first problem as the API's error: its field, code and message."""
+    first = errors.errors[0]
+    return _bad(first.code, first.message, first.field)
+
+
 def clean_photos(files) -> list:
     """Uploaded photos checked and stripped of metadata; the first bad one is an error."""
-    if len(files) > settings.ADUAN_MAX_PHOTOS:
-        raise _bad("too_many_photos", f"Paling banyak {settings.ADUAN_MAX_PHOTOS} foto.", "photos")
-    cleaned = []
-    for upload in files:
-        try:
-            cleaned.append(clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES))
-        except ImageRejected as exc:
-            raise _bad(f"photo_{exc.code}", exc.message, "photos") from None
-    return cleaned
+    try:
+        return intake.clean_photos(files)
+    except intake.IntakeErrors as exc:
+        raise intake_error(exc) from None
 
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9._~\-]{16,200}")

@@ -19,17 +19,8 @@ from django.db import transaction
 from ninja import Query
 from ninja import Status as Reply
 
-from aduan.core import disclosure, lifecycle
-from aduan.core.models import (
-    Category,
-    Channel,
-    Complaint,
-    Kecamatan,
-    Kelurahan,
-    Kind,
-    Privacy,
-    Status,
-)
+from aduan.core import disclosure, intake, lifecycle
+from aduan.core.models import Category, Channel, Complaint, Kecamatan, Status
 from aduan.core.notify import tracking_url
 from aduan.lib.codes import normalize_code
 
@@ -158,6 +149,21 @@ def areas(request):
 
 # -- filing ------------------------------------------------------------------------------
 
+# The body's fields, named as the intake names them (``schemas.ComplaintIn``).
+SUBMISSION_FIELDS = (
+    "text",
+    "kind",
+    "privacy",
+    "kelurahan",
+    "category",
+    "address",
+    "latitude",
+    "longitude",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_email",
+)
+
 
 def _filed(complaint: Complaint) -> dict:
     """Built from fields that never change, so a retry gets exactly the first answer."""
@@ -230,61 +236,16 @@ def file_complaint(request):
         replay = _replay(submission_key, fingerprint)
         if replay:
             return replay
-    f = reading.Fields(data)
-    text = f.text("text", required=True, min_letters=15, label="Isi aduan")
-    kind = f.choice("kind", Kind.choices, Kind.PENGADUAN)
-    privacy = f.choice("privacy", Privacy.choices, Privacy.PUBLIK)
-    kelurahan_code = f.text("kelurahan", required=True, max_length=20, label="Kelurahan")
-    kelurahan = Kelurahan.objects.select_related("kecamatan").filter(code=kelurahan_code).first()
-    if kelurahan is None:
-        raise ApiError(400, "not_found", "Kelurahan tidak dikenal; lihat /areas.", "kelurahan")
-    category = None
-    category_code = f.text("category", max_length=40)
-    if category_code:
-        category = Category.objects.filter(code=category_code, is_active=True).first()
-        if category is None:
-            raise ApiError(
-                400, "not_found", "Kategori tidak dikenal; lihat /categories.", "category"
-            )
-    address = f.text("address", max_length=300)
-    latitude = f.coordinate("latitude", "-11", "6")
-    longitude = f.coordinate("longitude", "95", "141")
-    if (latitude is None) != (longitude is None):
-        raise ApiError(
-            400, "incomplete_location", "Isi latitude dan longitude sekaligus.", "longitude"
-        )
-    name = f.text("reporter_name", max_length=120, label="Nama")
-    phone = f.phone("reporter_phone")
-    email = f.email("reporter_email")
-    if privacy != Privacy.ANONIM:
-        if not name:
-            raise ApiError(
-                400, "required", "Nama wajib diisi, kecuali aduan anonim.", "reporter_name"
-            )
-        if not phone and not email:
-            raise ApiError(
-                400,
-                "contact_required",
-                "Isi nomor HP atau e-mail agar kami dapat mengabari Anda, kecuali aduan anonim.",
-                "reporter_phone",
-            )
-    photos = reading.clean_photos(files)
+    submission = intake.Submission(
+        **{name: data.get(name) for name in SUBMISSION_FIELDS}, photos=files
+    )
+    try:
+        checked = intake.check(submission, channel=Channel.APP)
+    except intake.IntakeErrors as exc:
+        raise reading.intake_error(exc) from None
     with transaction.atomic():
-        complaint, created = lifecycle.create_complaint(
-            text=text,
-            channel=Channel.APP,
-            kind=kind,
-            privacy=privacy,
-            reporter_name=name,
-            reporter_phone=phone,
-            reporter_email=email,
-            kelurahan=kelurahan,
-            address=address,
-            latitude=latitude,
-            longitude=longitude,
-            category=category,
-            photos=photos,
-            submission_key=submission_key,
+        complaint, created = intake.file(
+            checked, channel=Channel.APP, submission_key=submission_key
         )
         if created:
             AppSubmission.objects.create(

@@ -4,28 +4,29 @@ Every request is rendered from the public projection (``core.disclosure``):
 lists, by search or by ``service_request_id``, hold listed complaints only
 (checked, not rejected or merged, not ``rahasia``). A request looked up by its
 id while unlisted shows its status only. Reporter identity never leaves, nor
-anything of a ``rahasia`` complaint but its status. Errors use the spec's format and
-HTTP codes: 400 for a bad parameter, 403 for a missing or unknown ``api_key``,
-404 for an unknown id.
+anything of a ``rahasia`` complaint but its status. A new request is checked by
+``core.intake``, the same rules as every other way in. Errors use the spec's format and
+HTTP codes: 400 for a bad parameter (every problem of a new request at once), 403 for a
+missing or unknown ``api_key``, 404 for an unknown id.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation, ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Q
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from aduan.core import disclosure, lifecycle
+from aduan.core import disclosure, intake
 from aduan.core.models import (
     OPEN_STATUSES,
     Category,
@@ -36,7 +37,6 @@ from aduan.core.models import (
     Privacy,
 )
 from aduan.lib.codes import normalize_code
-from aduan.lib.phones import normalize_phone
 
 from .. import conf
 from ..models import ApiClient, Open311Submission
@@ -48,7 +48,6 @@ CHANGESET = "2026-01-01T00:00:00+07:00"
 OTHER_SERVICE = "lainnya"
 DEFAULT_DAYS = 90
 MAX_RESULTS = 1000
-MIN_DESCRIPTION = 15
 
 
 class BadRequest(Exception):
@@ -364,24 +363,40 @@ def _client(data) -> ApiClient:
     return client
 
 
-def _coordinate(data, name: str, low: int, high: int) -> Decimal | None:
-    raw = _param(data, name)
-    if not raw:
-        return None
-    try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or not low <= value <= high:
-        raise BadRequest(400, _("%(name)s bukan koordinat yang sah.") % {"name": name})
-    return value.quantize(Decimal("0.000001"))
+# How the intake's messages name fields here: by the parameters an Open311 client sends.
+LABELS = {
+    "text": "parameter description",
+    "kind": "parameter attribute[jenis]",
+    "privacy": "parameter attribute[privasi]",
+    "kelurahan": "parameter address_id",
+    "category": "parameter service_code",
+    "address": "parameter address_string",
+    "latitude": "parameter lat",
+    "longitude": "parameter long",
+    "coordinates": _lazy("lat dan long"),
+    "location": _lazy("lat/long, address_string atau address_id"),
+    "reporter_name": "parameter first_name/last_name",
+    "reporter_phone": "parameter phone",
+    "reporter_email": "parameter email",
+    "contact": _lazy("phone atau email"),
+}
 
 
-def _attribute(data, code: str, allowed) -> str:
-    value = _param(data, f"attribute[{code}]")
-    if value and value not in allowed:
-        raise BadRequest(400, _("attribute[%(code)s] tidak dikenal.") % {"code": code})
-    return value
+def _submission(data, service_code: str) -> intake.Submission:
+    name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
+    return intake.Submission(
+        text=_param(data, "description"),
+        kind=_param(data, "attribute[jenis]"),
+        privacy=_param(data, "attribute[privasi]"),
+        kelurahan=_param(data, "address_id") or _param(data, "attribute[kelurahan]"),
+        category=None if service_code == OTHER_SERVICE else service_code,
+        address=_param(data, "address_string"),
+        latitude=_param(data, "lat"),
+        longitude=_param(data, "long"),
+        reporter_name=name,
+        reporter_phone=_param(data, "phone"),
+        reporter_email=_param(data, "email"),
+    )
 
 
 def _create(request, fmt):
@@ -390,61 +405,20 @@ def _create(request, fmt):
     service_code = _param(data, "service_code")
     if not service_code:
         raise BadRequest(400, _("service_code wajib diisi."))
-    try:
-        category = _category_for(service_code)
-    except BadRequest:
-        raise BadRequest(400, _("service_code tidak dikenal.")) from None
-    lat, lon = _coordinate(data, "lat", -90, 90), _coordinate(data, "long", -180, 180)
-    if (lat is None) != (lon is None):
-        raise BadRequest(400, _("lat dan long harus diisi bersama."))
-    address = _param(data, "address_string")[:300]
-    kelurahan_code = _param(data, "address_id") or _attribute(
-        data, "kelurahan", set(Kelurahan.objects.values_list("code", flat=True))
-    )
-    kelurahan = Kelurahan.objects.filter(code=kelurahan_code).first() if kelurahan_code else None
-    if kelurahan_code and kelurahan is None:
-        raise BadRequest(400, _("address_id bukan kode kelurahan yang dikenal."))
-    if lat is None and not address and kelurahan is None:
-        raise BadRequest(400, _("Lokasi wajib: lat/long, address_string atau address_id."))
-    description = _param(data, "description")
-    if sum(ch.isalnum() for ch in description) < MIN_DESCRIPTION:
-        raise BadRequest(400, _("description wajib diisi, minimal 15 huruf."))
-    kind = _attribute(data, "jenis", set(Kind.values)) or Kind.PENGADUAN
-    privacy = _attribute(data, "privasi", set(Privacy.values)) or Privacy.PUBLIK
-    email = _param(data, "email")
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            raise BadRequest(400, _("email tidak valid.")) from None
-    phone = _param(data, "phone")
-    if phone:
-        try:
-            phone = normalize_phone(phone)
-        except ValueError:
-            raise BadRequest(400, _("phone tidak valid.")) from None
     media_url = _param(data, "media_url")
     if media_url:
         try:
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
             raise BadRequest(400, _("media_url bukan URL yang sah.")) from None
-    name = " ".join(p for p in (_param(data, "first_name"), _param(data, "last_name")) if p)
+    try:
+        checked = intake.check(_submission(data, service_code), channel=Channel.OPEN311)
+    except intake.IntakeErrors as exc:
+        # The spec's error list holds every problem at once.
+        problems = [{"code": 400, "description": e.message_for(LABELS)} for e in exc]
+        return respond(fmt, "errors", problems, status=400)
     with transaction.atomic():
-        complaint, _created = lifecycle.create_complaint(
-            text=description[:5000],
-            channel=Channel.OPEN311,
-            kind=kind,
-            privacy=privacy,
-            reporter_name=name[:120],
-            reporter_phone=phone,
-            reporter_email=email,
-            kelurahan=kelurahan,
-            address=address,
-            latitude=lat,
-            longitude=lon,
-            category=category,
-        )
+        complaint, _created = intake.file(checked, channel=Channel.OPEN311)
         submission = Open311Submission.objects.create(
             complaint=complaint,
             client=client,

@@ -99,6 +99,8 @@ def file_everywhere(client, city):
             "lat": "-7.98",
             "long": "112.63",
             "description": "Marka jalan hilang di perempatan dekat stasiun kota baru.",
+            # A publik request names its reporter on every surface now (core.intake).
+            "first_name": "Yudi",
             "phone": "081377778888",
         },
     )

@@ -1,4 +1,5 @@
-"""The transition hook: deadlines written on the complaint by every lifecycle step."""
+"""The deadline clock, first subscriber of the after-transition step (``core.effects``):
+deadlines written on the complaint by every lifecycle step."""
 
 from datetime import date
 

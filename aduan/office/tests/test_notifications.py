@@ -1,4 +1,5 @@
-"""Staff notifications: in-app rows and e-mails through the outbox, from the transition hook."""
+"""Staff notifications: in-app rows and e-mails through the outbox, written by
+``office.notify.on_transition``, a subscriber of the after-transition step (``core.effects``)."""
 
 import pytest
 
@@ -86,6 +87,25 @@ def test_contribution_notifies_lead_staff(make_complaint, staff, city):
     # The lead's own notes are not contributions.
     post_action(login(staff["adi"]), c, "catatan", note="Catatan sendiri.")
     assert Notification.objects.filter(kind=Notification.Kind.CONTRIBUTION).count() == 2
+
+
+def test_supporting_agencys_assignment_is_not_a_contribution(make_complaint, staff, city):
+    # Every note runs the after-transition step; the note an assignment writes (with its
+    # ``data``) must reach the assigned officer only, not the lead agency as a contribution.
+    c = make_complaint()
+    lifecycle.dispatch(c, staff["mira"], lead=city["dpupr"], supporting=[city["dlh"]])
+    Notification.objects.all().delete()
+    r = post_action(login(staff["dewi"]), c, "tugaskan", officer=staff["dewi"].pk)
+    assert r.status_code == 302
+    note = c.events.get(kind="note")
+    assert note.agency == city["dlh"] and note.data == {"assigned_to": "dewi"}
+    assert not Notification.objects.filter(kind=Notification.Kind.CONTRIBUTION).exists()
+    # A note the system writes for a supporting agency's staff is not one either.
+    lifecycle.record_note(c, staff["dewi"], note="Kontak pelapor.", data={"redaction": True})
+    assert not Notification.objects.filter(kind=Notification.Kind.CONTRIBUTION).exists()
+    # The same person's hand-written note still is.
+    post_action(login(staff["dewi"]), c, "catatan", note="Truk dikirim besok pagi.")
+    assert notified(Notification.Kind.CONTRIBUTION) == {"adi", "kurnia"}
 
 
 def test_assignment_notifies_the_officer(complaint_in, staff):

@@ -27,6 +27,7 @@ from aduan.core.permissions import (
 
 from ..actions import ACTIONS, available_actions
 from ..models import Assignment
+from ..notify import is_contribution
 from ..responses import render_template, templates_for
 from .common import staff_required, summarise_rows
 
@@ -106,7 +107,6 @@ def _timeline(complaint: Complaint, views: tuple[EventView, ...]) -> list[Timeli
         e.kind != v.kind for e, v in zip(events, views, strict=True)
     ):
         raise RuntimeError("staff projection and event rows disagree")
-    lead_id = complaint.lead_agency_id
     rows = []
     for event, view in zip(events, views, strict=True):
         data = event.data or {}
@@ -114,7 +114,7 @@ def _timeline(complaint: Complaint, views: tuple[EventView, ...]) -> list[Timeli
         if event.from_status and event.to_status and event.from_status != event.to_status:
             change = f"{event.get_from_status_display()} → {event.get_to_status_display()}"
         contribution = ""
-        if event.kind == Event.Kind.NOTE and event.agency_id and event.agency_id != lead_id:
+        if is_contribution(complaint, event):
             contribution = event.agency.short_name
         rows.append(
             TimelineRow(
@@ -332,14 +332,6 @@ def act(request, code, action):
     return redirect("office:complaint", code=code)
 
 
-def _illegal_message(complaint):
-    return _("Tindakan ini tidak dapat dilakukan pada aduan berstatus “%(status)s”.") % {
-        "status": complaint.get_status_display()
-    }
-
-
-def _stale_message(complaint):
-    return _(
-        "Aduan %(code)s baru saja diubah oleh orang lain. "
-        "Periksa keadaan terbarunya lalu ulangi bila masih perlu."
-    ) % {"code": complaint.code}
+# The lifecycle's own refusals, so the page says exactly what a refused write would say.
+_illegal_message = lifecycle.illegal_message
+_stale_message = lifecycle.stale_message
