@@ -193,3 +193,45 @@ def image_bytes(fmt="JPEG", size=(64, 48), exif_gps=False) -> bytes:
 @pytest.fixture
 def jpeg():
     return image_bytes
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "second_factor: log-ins in this test get no help with the second step "
+        "(see _staff_logins_pass_the_second_step)",
+    )
+
+
+@pytest.fixture(autouse=True)
+def _staff_logins_pass_the_second_step(request, monkeypatch):
+    """``client.login`` and ``force_login`` give a session that has passed the second
+    step, as the real login would after a right code, so tests about other things can
+    log staff in with one line. Only those two test-client calls are helped: the login
+    form (browser tests, and every test of the two steps, marked ``second_factor``)
+    meets the real enforcement."""
+    if request.node.get_closest_marker("second_factor"):
+        return
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from aduan.office import twofactor
+
+    plain_login = ClientMixin._login
+
+    def login_past_the_second_step(client, user, backend=None):
+        plain_login(client, user, backend)
+        if not twofactor.is_staff_account(user):
+            return
+        state = twofactor.state_of(user)
+        if not (state.required or state.enrolled):
+            return
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", login_past_the_second_step)

@@ -1,9 +1,11 @@
 """Aduan settings: one file, read from the environment, embedded SQLite by default."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,10 +30,32 @@ def env_int(name: str, default: int) -> int:
 VAR_DIR = Path(env_str("ADUAN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY", "aduan-demo-insecure-secret-key-change-me-in-production")
-ALLOWED_HOSTS = [
-    h for h in env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
-]
+# Production (DEBUG off) refuses to start without its own key and host names: a key written
+# in the source would let anyone forge sessions and password-reset links. scripts/run makes
+# a random key once for the demo (var/secret_key) and passes it in the environment.
+SECRET_KEY = env_str("SECRET_KEY").strip()
+_HOSTS = env_str("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+ALLOWED_HOSTS = [h.strip() for h in _HOSTS.split(",") if h.strip()]
+if DEBUG and not SECRET_KEY:
+    SECRET_KEY = "aduan-development-only-insecure-key"  # noqa: S105 (DEBUG only)
+elif not DEBUG:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Aduan needs the deployment's own secret key "
+            "in the environment, for example the output of "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'. "
+            "(scripts/run makes one for the demo in var/secret_key; DEBUG=1 uses a "
+            "development key.)"
+        )
+    if len(SECRET_KEY) < 32 or "insecure" in SECRET_KEY:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too short or a known demo key: use at least 32 random characters."
+        )
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS is not set. With DEBUG off Aduan needs the host names it serves, "
+            "comma-separated, for example ALLOWED_HOSTS=aduan.malangkota.go.id."
+        )
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The city's own facts (its name, the service's name, map bounds, SMS number) are a
@@ -39,7 +63,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SITE_NAME = env_str("SITE_NAME", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the site that asks for the second factor (office.twofactor).
+    "aduan.office.admin_app.AduanAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +72,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    # Login lockout per account-and-address and per address (core.lockout); unlock in admin.
+    "axes",
+    # The Content-Security-Policy header (CONTENT_SECURITY_POLICY below).
+    "csp",
+    # Staff second factor: authenticator apps (TOTP) and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aduan.core",
     "aduan.portal",
     "aduan.office",
@@ -54,21 +87,34 @@ INSTALLED_APPS = [
     "aduan.triage",
     "aduan.channels",
     "aduan.reports",
+    "aduan.privacy",
     # The demo city and its loader (``aduan demo``); no other app imports it.
     "aduan.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after Django's own: every response, a 429 or an error page too, gets them.
+    "csp.middleware.CSPMiddleware",
+    "aduan.core.middleware.SecurityHeadersMiddleware",
+    # Keeps the request for the audit log's writers that are not handed it (core.audit).
+    "aduan.core.audit.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before any view work, after the locale so its 429 speaks the visitor's language.
+    "aduan.core.middleware.RateLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After auth, OTP, messages and htmx: the staff session's idle limit and second step.
+    "aduan.office.twofactor.StaffSessionMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into core.lockout's 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -115,9 +161,24 @@ LOGIN_REDIRECT_URL = "office:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Roles whose staff must pass a second factor (anyone who may enter /admin/ must too);
+# the other staff roles are invited to enrol and, once enrolled, always asked.
+# Inspectors read the audit log (addresses, who saw which contact): a password alone is
+# not enough for them either.
+_REQUIRED_2FA = env_str("ADUAN_2FA_REQUIRED_ROLES", "moderator,kepala_opd,admin_sistem,inspektorat")
+ADUAN_2FA_REQUIRED_ROLES = [r.strip() for r in _REQUIRED_2FA.split(",") if r.strip()]
+# A staff session ends after this many seconds without a request (a working day).
+ADUAN_STAFF_IDLE_SECONDS = env_int("ADUAN_STAFF_IDLE_SECONDS", 8 * 60 * 60)
+# The name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = env_str("ADUAN_TOTP_ISSUER", SITE_NAME or "Aduan")
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -145,11 +206,137 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 45 * 1024 * 1024
 
+# -- Security headers and cookies ----------------------------------------------------------
+# ADUAN_TLS=1 when browsers reach the site over HTTPS (directly or through a TLS proxy):
+# cookies become Secure and __Host- prefixed (no subdomain can set or read them), HSTS
+# tells browsers to use HTTPS only, and plain-HTTP requests are redirected.
+# SECURE_COOKIES=1 is this switch's older name.
+ADUAN_TLS = env_bool("ADUAN_TLS", env_bool("SECURE_COOKIES", False))
+# Reverse proxies in front of the app (0: clients connect to it directly). With N > 0 the
+# client's address is the N-th X-Forwarded-For entry from the right and X-Forwarded-Proto
+# tells HTTPS; with 0 both headers are ignored, since any client can send them.
+ADUAN_PROXY_COUNT = env_int("ADUAN_PROXY_COUNT", 0)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = ADUAN_TLS
+CSRF_COOKIE_SECURE = ADUAN_TLS
+if ADUAN_TLS:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_HSTS_SECONDS = env_int("ADUAN_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    # Off unless asked: other services on the city's subdomains may still be plain HTTP.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_SUBDOMAINS", False)
+    SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", True)
+    if ADUAN_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Links to other sites carry no path: private links (/k/...) and staff URLs stay here.
+SECURE_REFERRER_POLICY = "same-origin"
+# Browser features pages may use (core.middleware): only the filing form's "use my
+# location" needs one; the photo field's camera capture is a file picker, not getUserMedia.
+ADUAN_PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "camera": [],
+    "microphone": [],
+    "payment": [],
+    "usb": [],
+}
+# Pages with personal data or a private link: Cache-Control no-store (core.middleware).
+ADUAN_NO_STORE_PATHS = [
+    r"^/kantor/",  # every staff page (and staff photos)
+    r"^/admin/",
+    r"^/k/",  # the reporter's private link and its actions
+    r"^/aduan/terkirim/",  # the filed page shows the private link
+    r"^/api/v1/complaints/?$",  # the filing answer carries the private token
+    r"^/api/v1/complaints/[^/]+/(info|confirm|dispute|rating)$",
+    r"^/api/v1/me/",
+]
+# Content-Security-Policy (django-csp 4): no inline script or style anywhere (templates
+# load static files; a test scans every template), nothing from other origins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        **({"upgrade-insecure-requests": True} if ADUAN_TLS else {}),
+    }
+}
+# The only pages that need data: images: the API's Swagger UI (its icons).
+ADUAN_CSP_DATA_IMAGE_PATHS = [r"^/api/v1/docs"]
+
+# -- Login lockout (django-axes, core.lockout) ----------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "aduan.core.lockout.LockoutHandler"
+# Failures count per account from one address, and per address over all accounts: a
+# flood of wrong passwords for one account from many addresses locks only those
+# addresses, never the account's owner elsewhere; one address spraying many accounts
+# meets the second, higher limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+# Five tries cover a person's typos and a forgotten caps lock; after that, guessing one
+# password from one address runs at 5 per cool-down (480 a day), behind a second factor.
+AXES_FAILURE_LIMIT = env_int("ADUAN_LOGIN_FAILURES_PER_ACCOUNT", 5)
+# An office's staff share one NAT address: 20 failures in a cool-down from one address are
+# no morning of typos but someone trying accounts.
+ADUAN_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("ADUAN_LOGIN_FAILURES_PER_ADDRESS", 20)
+# A lock ends by itself this long after the last failure (never a permanent lock).
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADUAN_LOGIN_COOLOFF_MINUTES", 15))
+# Tries during a lock are refused unchecked and do not restart it: the time the lockout
+# page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login forgets that account's failures from that address (only those).
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "aduan.core.ratelimit.client_key"
+AXES_LOCKOUT_CALLABLE = "aduan.core.lockout.lockout_response"
+# Logins are recorded once, by the audit log (core.audit); axes keeps failures only.
+AXES_DISABLE_ACCESS_LOG = True
+
+# -- Request limits per client address (core.ratelimit, core.middleware) ---------------------
+# "N/period" with s, min, h or d ("30/15min"); empty or "off" lifts a limit.
+ADUAN_RATE_LIMITS = {
+    # A citizen files a few complaints at most; a script files hundreds.
+    "filing": env_str("ADUAN_RATE_FILING", "10/h"),
+    # Codes are guessable: a person checks a few, a scraper walks them all.
+    "tracking": env_str("ADUAN_RATE_TRACKING", "120/h"),
+    # Every login costs a password hash; axes counts failures, this counts floods.
+    "login": env_str("ADUAN_RATE_LOGIN", "60/15min"),
+    # Six-digit codes: ten tries in a quarter hour leave a guess no chance.
+    "second_factor": env_str("ADUAN_RATE_SECOND_FACTOR", "10/15min"),
+    # Gateways post in bursts from one address.
+    "webhook": env_str("ADUAN_RATE_WEBHOOK", "600/min"),
+    # Each request sends an SMS or e-mail code (costs money, can harass the number's
+    # owner) or tries one: a person needs a few.
+    "data_subject": env_str("ADUAN_RATE_DATA_SUBJECT", "10/h"),
+}
+# Which requests count where: (bucket, methods ("" for any), path pattern, the 429's shape:
+# html, api, open311 or plain, and what one request counts: one; query, only a submitted
+# lookup form; ids, each id of Open311's service_request_id list). The first match wins.
+ADUAN_RATE_LIMIT_RULES = [
+    ("filing", "POST", r"^/aduan/baru/$", "html", "one"),
+    ("filing", "POST", r"^/api/v1/complaints/?$", "api", "one"),
+    ("filing", "POST", r"^/open311/v2/requests\.\w+$", "open311", "one"),
+    ("tracking", "GET,HEAD", r"^/lacak/$", "html", "query"),
+    ("tracking", "GET,HEAD", r"^/lacak/[^/]+/$", "html", "one"),
+    ("tracking", "GET,HEAD", r"^/api/v1/complaints/[^/]+$", "api", "one"),
+    ("tracking", "GET,HEAD", r"^/open311/v2/requests?/[^/]+\.\w+$", "open311", "one"),
+    ("tracking", "GET,HEAD", r"^/open311/v2/tokens/[^/]+\.\w+$", "open311", "one"),
+    ("tracking", "GET,HEAD", r"^/open311/v2/requests\.\w+$", "open311", "ids"),
+    ("second_factor", "POST", r"^/kantor/(2fa|masuk/kode|akun/dua-langkah)/", "html", "one"),
+    ("data_subject", "POST", r"^/data-saya/(kode|verifikasi)/$", "html", "one"),
+    ("login", "POST", r"^/kantor/masuk/", "html", "one"),
+    ("login", "POST", r"^/admin/login/", "html", "one"),
+    ("webhook", "", r"^/webhooks/", "plain", "one"),
+]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
@@ -178,6 +365,30 @@ ADUAN_AUTO_CLOSE_DAYS = env_int("ADUAN_AUTO_CLOSE_DAYS", 5)
 # app, which sits above deadlines and so is named here rather than imported there.
 # Empty: such complaints wait for the moderators on duty.
 ADUAN_AGENCY_PREDICTOR = env_str("ADUAN_AGENCY_PREDICTOR", "aduan.triage.suggest.predict_agency")
+
+# -- Personal data (aduan.privacy; UU No. 27/2022) -------------------------------------------
+# How long personal data is kept; the hourly job ``privacy.retention`` and ``aduan retention``
+# (``--dry-run`` reports) enforce it. Photos have no key: no original is ever stored, only a
+# copy re-encoded without metadata at upload (lib/images.py), which stays with the complaint.
+ADUAN_RETENTION = {
+    # Reporter's name, phone, e-mail and chat handle, and the same wherever the complaint's
+    # texts quote them: anonymised this long after closure (rejected and merged ones too).
+    # Two years: the Ombudsman takes reports up to two years after the events, and the
+    # yearly reports and audits of the previous year need the records until then.
+    "reporter_contact_months_after_close": env_int("ADUAN_RETAIN_CONTACT_MONTHS", 24),
+    # Raw inbound messages (payload, sender, text): long enough to look into a gateway
+    # problem, far beyond any gateway's redelivery.
+    "inbound_payload_days": env_int("ADUAN_RETAIN_INBOUND_DAYS", 90),
+    # A WhatsApp/Telegram filing dialogue idle this long is dropped (with its draft).
+    "conversation_days": env_int("ADUAN_RETAIN_CONVERSATION_DAYS", 30),
+    # Sent or failed outbound messages (recipient and text): "was I told?" questions.
+    "outbound_message_days": env_int("ADUAN_RETAIN_OUTBOUND_DAYS", 180),
+    # Staff notifications, which quote complaint summaries.
+    "notification_days": env_int("ADUAN_RETAIN_NOTIFICATION_DAYS", 365),
+}
+# Pixels of photos one request may make the server decode (lib/images.py); each photo
+# is limited to 40 megapixels besides.
+ADUAN_MAX_PIXELS_PER_REQUEST = env_int("ADUAN_MAX_PIXELS_PER_REQUEST", 64_000_000)
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("kantor/tenggat/", include("aduan.deadlines.urls")),
     path("kantor/triase/", include("aduan.triage.urls")),
+    path("", include("aduan.privacy.urls")),
     path("kantor/", include("aduan.office.urls")),
     path("", include("aduan.channels.urls")),
     path("", include("aduan.reports.urls")),

@@ -52,3 +52,19 @@ BASE_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 if [ "$(command -v "$PY")" = "/usr/bin/python3" ]; then
   BASE_DEBS+=(python3-venv)
 fi
+
+# With DEBUG off the settings refuse to start without a SECRET_KEY and ALLOWED_HOSTS of
+# their own. For the demo (scripts/run) and the test script's migration check on this
+# machine: a random key made once and kept in var/secret_key (owner-only), and the local
+# host names. A deployment sets both itself.
+if [ -z "${SECRET_KEY:-}" ]; then
+  KEY_FILE="${ADUAN_VAR_DIR:-$ROOT/var}/secret_key"
+  if [ ! -s "$KEY_FILE" ]; then
+    mkdir -p "$(dirname "$KEY_FILE")"
+    (umask 077 && od -An -tx1 -N40 /dev/urandom | tr -d ' \n' >"$KEY_FILE")
+  fi
+  chmod 600 "$KEY_FILE"
+  SECRET_KEY="$(cat "$KEY_FILE")"
+  export SECRET_KEY
+fi
+export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"

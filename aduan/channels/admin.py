@@ -1,11 +1,19 @@
-"""Admin for channel credentials and the inbound log (admin sistem)."""
+"""Admin for channel credentials (admin sistem).
+
+What arrived from citizens (the inbound log, chat sessions, social posts, Open311
+submissions) is their personal data: sessions are not shown at all, and the logs only
+without sender, text, payload or device ids, read-only. The staff pages of each channel
+and the back office are where such data is read, under the role map.
+"""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from aduan.core.admin import AuditedAdmin, NamedByIdAdmin, ReadOnlyAdmin
 
 from .models import (
     ApiClient,
     ChannelDelivery,
-    Conversation,
     InboundGateway,
     InboundMessageLog,
     Open311Submission,
@@ -14,7 +22,9 @@ from .models import (
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(AuditedAdmin):
+    # The contact e-mail may name a person: every look is logged.
+    audits_views = True
     list_display = ("name", "contact_email", "is_active", "created_at", "last_used_at")
     list_filter = ("is_active",)
     search_fields = ("name", "contact_email")
@@ -22,52 +32,76 @@ class ApiClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(InboundGateway)
-class InboundGatewayAdmin(admin.ModelAdmin):
+class InboundGatewayAdmin(AuditedAdmin):
     list_display = ("name", "description", "is_active")
     list_filter = ("is_active",)
 
 
-@admin.register(InboundMessageLog)
-class InboundMessageLogAdmin(admin.ModelAdmin):
-    """Read-only: the log is evidence of what arrived."""
+def _code(obj):
+    return obj.complaint.code if obj.complaint_id else "—"
 
-    list_display = ("created_at", "channel", "gateway", "sender", "outcome", "complaint")
+
+@admin.register(InboundMessageLog)
+class InboundMessageLogAdmin(ReadOnlyAdmin):
+    """What arrived and what became of it; never who sent it or what it said."""
+
+    list_display = ("created_at", "channel", "gateway", "outcome", "error_code", "complaint_code")
     list_filter = ("channel", "gateway", "outcome")
-    search_fields = ("sender", "text", "gateway_message_id", "complaint__code")
+    search_fields = ("gateway_message_id", "complaint__code")
     date_hierarchy = "created_at"
     list_select_related = ("complaint",)
+    fields = (
+        "created_at",
+        "received_at",
+        "channel",
+        "gateway",
+        "gateway_message_id",
+        "outcome",
+        "error_code",
+        "complaint_code",
+    )
+    readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
-    list_display = ("channel", "handle", "state", "last_inbound_at", "updated_at")
-    list_filter = ("channel", "state")
-    search_fields = ("handle",)
+    @admin.display(description=_("kode aduan"))
+    def complaint_code(self, obj):
+        return _code(obj)
 
 
 @admin.register(SocialPost)
-class SocialPostAdmin(admin.ModelAdmin):
-    list_display = ("complaint", "platform", "author_handle", "imported_at", "answered_at")
+class SocialPostAdmin(NamedByIdAdmin):
+    """Which complaint came from which platform; the author, link and text stay out."""
+
+    list_display = ("complaint_code", "platform", "imported_at", "answered_at")
     list_filter = ("platform",)
-    search_fields = ("author_handle", "url", "complaint__code")
-    raw_id_fields = ("complaint", "imported_by", "answered_by")
+    search_fields = ("complaint__code",)
+    list_select_related = ("complaint",)
+    fields = ("complaint_code", "platform", "imported_at", "answered_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("kode aduan"))
+    def complaint_code(self, obj):
+        return _code(obj)
 
 
 @admin.register(Open311Submission)
-class Open311SubmissionAdmin(admin.ModelAdmin):
-    list_display = ("complaint", "client", "token", "created_at")
+class Open311SubmissionAdmin(NamedByIdAdmin):
+    """Which client filed which complaint; device and account ids stay out."""
+
+    list_display = ("complaint_code", "client", "created_at")
     list_filter = ("client",)
-    raw_id_fields = ("complaint",)
+    search_fields = ("complaint__code",)
+    list_select_related = ("complaint", "client")
+    fields = ("complaint_code", "client", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("kode aduan"))
+    def complaint_code(self, obj):
+        return _code(obj)
 
 
 @admin.register(ChannelDelivery)
-class ChannelDeliveryAdmin(admin.ModelAdmin):
+class ChannelDeliveryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "channel", "mode", "template_name", "provider_id")
     list_filter = ("channel", "mode")
-    raw_id_fields = ("message",)
+    fields = ("created_at", "channel", "mode", "template_name", "provider_id")
+    readonly_fields = fields

@@ -8,6 +8,14 @@ Configure them in ``settings.ADUAN_SENDERS``, for example
 "aduan.channels.senders.TelegramSender"}``. HTTP goes through
 ``urllib.request.urlopen`` with a timeout: the worker must never hang on a
 gateway that stopped answering.
+
+Each passes the outbox row's stable id (:func:`aduan.core.senders.message_key`) the way
+its provider allows, so a copy sent again after a worker crash can be dropped (see the
+guarantee in ``aduan.core.outbox``): the HTTP gateway gets an ``Idempotency-Key``
+header besides ``reference``; WhatsApp echoes ``biz_opaque_callback_data`` in its
+status webhooks (it has no idempotency key of its own); Gammu stores it as the
+message's ``CreatorID``, which is looked up before a re-send writes a second row.
+Telegram's Bot API takes nothing of the kind.
 """
 
 from __future__ import annotations
@@ -21,7 +29,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from aduan.core.senders import PermanentSendError, SendError
+from aduan.core.senders import PermanentSendError, SendError, message_key
 
 from . import conf, gammu
 from .models import ChannelDelivery, Conversation
@@ -75,6 +83,27 @@ def _need(name: str) -> str:
     return value
 
 
+def _gammu_creator(message) -> str:
+    return f"aduan:{message_key(message)}"
+
+
+def _gammu_existing(db, creator: str) -> str | None:
+    """The Gammu row an earlier, unfinished attempt wrote for this message, if any.
+
+    Gammu moves a row from ``outbox`` to ``sentitems`` once sent; both keep CreatorID.
+    Neither column is indexed, so this runs only for a re-send after a crash.
+    """
+    q = db.q
+    for table in ("outbox", "sentitems"):
+        rows = db.fetch_dicts(
+            f"SELECT {q('ID')} FROM {q(table)} WHERE {q('CreatorID')} = %s",  # noqa: S608
+            (creator,),
+        )
+        if rows:
+            return str(rows[0]["ID"])
+    return None
+
+
 class GammuOutboxSender:
     """SMS through Gammu SMSD: a row in its ``outbox`` table (ADUAN_GAMMU_DSN)."""
 
@@ -86,8 +115,16 @@ class GammuOutboxSender:
             raise PermanentSendError(str(exc)) from exc
         except Exception as exc:  # the driver's own error classes differ per engine
             raise SendError(f"gammu database: {exc}") from exc
+        creator = _gammu_creator(message)
         try:
-            outbox_id = gammu.write_outbox(db, message.recipient, message.body)
+            existing = (
+                _gammu_existing(db, creator)
+                if getattr(message, "unfinished_attempt", False)
+                else None
+            )
+            if existing is not None:
+                return f"gammu:{existing}"
+            outbox_id = gammu.write_outbox(db, message.recipient, message.body, creator=creator)
             db.commit()
         except ValueError as exc:
             db.rollback()
@@ -103,13 +140,18 @@ class GammuOutboxSender:
 class HttpSmsSender:
     """SMS through an HTTP gateway: POST ``{"to", "text", "reference"}`` to ADUAN_SMS_HTTP_URL.
 
-    The gateway answers with JSON holding its message id as ``id`` or ``message_id``.
+    ``reference`` is the outbox row's id; the ``Idempotency-Key`` header carries the same
+    row's deployment-wide key. The gateway answers with JSON holding its message id as
+    ``id`` or ``message_id``.
     """
 
     def send(self, message) -> str:
         url = _need("ADUAN_SMS_HTTP_URL")
         token = conf.get("ADUAN_SMS_HTTP_TOKEN")
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        # The IETF draft's header name: a gateway that keeps keys drops a repeat.
+        headers = {"Idempotency-Key": message_key(message)}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
         status, body = post_json(
             url,
             {"to": message.recipient, "text": message.body, "reference": str(message.pk)},
@@ -157,6 +199,7 @@ class WhatsAppSender:
         return {
             "messaging_product": "whatsapp",
             "to": message.recipient,
+            "biz_opaque_callback_data": message_key(message),
             "type": "template",
             "template": {
                 "name": name,
@@ -177,6 +220,8 @@ class WhatsAppSender:
                     "messaging_product": "whatsapp",
                     "recipient_type": "individual",
                     "to": message.recipient,
+                    # Meta returns it in the status webhooks: the row behind each copy.
+                    "biz_opaque_callback_data": message_key(message),
                     "type": "text",
                     "text": {"preview_url": True, "body": message.body[:4096]},
                 },

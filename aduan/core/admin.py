@@ -1,16 +1,31 @@
-"""Django admin for master data (admin sistem). Complaints are read-only here:
-their status changes only through the lifecycle functions."""
+"""Django admin: master data only (admin sistem).
 
+Complaints, their events and photos are not here: the back office shows them through the
+role map and the disclosure projections, and reveals a reporter's contact only through
+the logged "show contact". A second way in would bypass both (a system admin read the
+contact of anonymous complaints here, unlogged). Rows that carry citizens' data for the
+system's own bookkeeping (the outbox, the inbound log, channel sessions) are hidden or
+shown without their personal fields, read-only.
+
+Every admin inherits :class:`AuditedAdmin`: each addition, change and deletion goes to the
+audit log, and so does each opening of a page that shows personal data (staff accounts).
+"""
+
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.privacy import mask_pii
+
+from . import audit
 from .models import (
     Agency,
+    AuditEntry,
     Category,
     City,
-    Complaint,
-    Event,
     Kecamatan,
     Kelurahan,
     OutboundMessage,
@@ -22,8 +37,102 @@ admin.site.site_header = _("Aduan: administrasi sistem")
 admin.site.site_title = _("Aduan")
 
 
+class AuditedAdmin(admin.ModelAdmin):
+    """A ModelAdmin whose writes, and (with ``audits_views``) reads, leave an audit entry."""
+
+    # True where the list or the form shows personal data (names, e-mail, phone).
+    audits_views = False
+
+    def _audit_change(self, request, obj, flag: str, message="") -> None:
+        opts = self.model._meta
+        with translation.override(settings.LANGUAGE_CODE):
+            description = f"{opts.verbose_name}: {obj}"
+        audit.record(
+            AuditEntry.Action.ADMIN_CHANGE,
+            request=request,
+            description=description,
+            model=opts.label_lower,
+            object_id=str(obj.pk),
+            change=flag,
+            # Django's change message names the changed fields, never their values.
+            message=message if isinstance(message, str) else str(message),
+        )
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        self._audit_change(request, obj, "add", message)
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        self._audit_change(request, obj, "change", message)
+        return entry
+
+    def log_deletions(self, request, queryset):
+        # Called before the rows go: their names are still there to copy.
+        entries = super().log_deletions(request, queryset)
+        for obj in queryset:
+            self._audit_change(request, obj, "delete")
+        return entries
+
+    def _audit_view(self, request, response, object_id=None) -> None:
+        if not self.audits_views or request.method != "GET" or response.status_code != 200:
+            return
+        opts = self.model._meta
+        with translation.override(settings.LANGUAGE_CODE):
+            description = str(opts.verbose_name_plural)
+        if object_id is not None:
+            description += f" #{object_id}"
+        audit.record(
+            AuditEntry.Action.ADMIN_VIEW,
+            request=request,
+            description=description,
+            model=opts.label_lower,
+            object_id="" if object_id is None else str(object_id),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        self._audit_view(request, response)
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_view(request, response, object_id)
+        return response
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """History written by the system: looked at, never edited or removed here."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NamedByIdAdmin(ReadOnlyAdmin):
+    """For rows whose own name (``str``) carries personal data (a recipient, a social
+    handle): their page names them by id, and their history page is closed."""
+
+    change_form_template = "admin/aduan/change_form_by_id.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "subtitle": f"#{object_id}"}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+
 @admin.register(User)
-class AduanUserAdmin(UserAdmin):
+class AduanUserAdmin(AuditedAdmin, UserAdmin):
+    # Staff names, e-mail addresses and phone numbers: every look is logged.
+    audits_views = True
     list_display = ("username", "first_name", "last_name", "role", "agency", "is_active")
     list_filter = ("role", "agency", "is_active")
     fieldsets = (
@@ -37,7 +146,7 @@ class AduanUserAdmin(UserAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(AuditedAdmin):
     list_display = ("name", "site_name", "timezone", "sms_number")
     fieldsets = (
         (None, {"fields": ("name", "short_name", "government_name", "site_name", "timezone")}),
@@ -54,14 +163,14 @@ class CityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AuditedAdmin):
     list_display = ("short_name", "name", "kind", "email", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("short_name", "name", "code")
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(AuditedAdmin):
     list_display = ("name", "agency", "is_active")
     list_filter = ("agency", "is_active")
     search_fields = ("name", "code", "keywords")
@@ -74,65 +183,58 @@ class KelurahanInline(admin.TabularInline):
 
 
 @admin.register(Kecamatan)
-class KecamatanAdmin(admin.ModelAdmin):
+class KecamatanAdmin(AuditedAdmin):
     list_display = ("name", "code")
     inlines = [KelurahanInline]
 
 
 @admin.register(Kelurahan)
-class KelurahanAdmin(admin.ModelAdmin):
+class KelurahanAdmin(AuditedAdmin):
     list_display = ("name", "kecamatan", "code")
     list_filter = ("kecamatan",)
     search_fields = ("name",)
 
 
 @admin.register(RejectionReason)
-class RejectionReasonAdmin(admin.ModelAdmin):
+class RejectionReasonAdmin(AuditedAdmin):
     list_display = ("label", "code", "referral", "is_active")
 
 
-class EventInline(admin.TabularInline):
-    model = Event
-    extra = 0
-    can_delete = False
+@admin.register(OutboundMessage)
+class OutboundMessageAdmin(NamedByIdAdmin):
+    """Delivery bookkeeping only: who received what (recipient, subject, body) stays out."""
+
+    list_display = (
+        "created_at",
+        "channel",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "complaint_code",
+    )
+    list_filter = ("state", "channel")
+    list_select_related = ("complaint",)
     fields = (
         "created_at",
-        "kind",
-        "from_status",
-        "to_status",
-        "actor",
-        "actor_label",
-        "is_public",
-        "note",
+        "channel",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "locked_until",
+        "sent_at",
+        "provider_id",
+        "complaint_code",
+        "masked_error",
     )
     readonly_fields = fields
+    date_hierarchy = "created_at"
 
-    def has_add_permission(self, request, obj=None):
-        return False
+    @admin.display(description=_("kode aduan"))
+    def complaint_code(self, obj):
+        return obj.complaint.code if obj.complaint_id else "—"
 
-
-@admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
-    list_display = ("code", "status", "kind", "channel", "category", "lead_agency", "received_at")
-    list_filter = ("status", "kind", "channel", "privacy", "lead_agency")
-    search_fields = ("code", "text")
-    date_hierarchy = "received_at"
-    inlines = [EventInline]
-    list_select_related = ("category", "lead_agency")
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + ["supporting_agencies"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(OutboundMessage)
-class OutboundMessageAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "channel", "recipient", "state", "attempts", "next_attempt_at")
-    list_filter = ("state", "channel")
-    search_fields = ("recipient", "body")
-    readonly_fields = [f.name for f in OutboundMessage._meta.fields]
+    @admin.display(description=_("galat terakhir"))
+    def masked_error(self, obj):
+        # Gateways often echo the number or address they refused.
+        return mask_pii(obj.last_error) if obj.last_error else "—"

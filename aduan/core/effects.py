@@ -12,7 +12,9 @@ in that order:
    must act next; they are rows in the same transaction, so a rolled-back change
    notifies nobody;
 3. triage (``aduan.triage.hooks``) recomputes suggestions; it only schedules the work for
-   after the commit (inference must never hold the complaint's lock or the filing open).
+   after the commit (inference must never hold the complaint's lock or the filing open);
+4. the audit log (``aduan.core.audit``) mirrors every staff action and every view of a
+   reporter's contact into the append-only, city-wide log, in the same transaction.
 
 Statistics have no subscriber on purpose. The aggregation job
 (``aduan.reports.aggregation.run``, every 30 seconds) reads every event row by id from
@@ -47,6 +49,7 @@ SUBSCRIBERS: tuple[str, ...] = (
     "aduan.deadlines.clock.on_transition",
     "aduan.office.notify.on_transition",
     "aduan.triage.hooks.on_transition",
+    "aduan.core.audit.on_transition",
 )
 
 Subscriber = Callable[..., None]

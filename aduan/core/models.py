@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     KEPALA_OPD = "kepala_opd", _("Kepala OPD")
     PIMPINAN = "pimpinan", _("Pimpinan")
     ADMIN_SISTEM = "admin_sistem", _("Admin sistem")
+    # Inspektorat Daerah, the government's internal auditor (APIP): reads, never acts.
+    INSPEKTORAT = "inspektorat", _("Inspektorat")
 
 
 class User(AbstractUser):
@@ -689,3 +691,135 @@ class City(models.Model):
             errors["east"] = _("Batas timur harus lebih besar dari batas barat.")
         if errors:
             raise ValidationError(errors)
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an audit entry."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed, through the ORM (see :class:`AuditEntry`)."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The audit log is append-only.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class AuditEntry(models.Model):
+    """One line of the city-wide audit log: who did what, from where, when.
+
+    Written only by :func:`aduan.core.audit.record`. Append-only twice over: the model
+    and its manager refuse updates and deletes, and database triggers (installed by
+    migration ``0007_audit`` from :mod:`aduan.core.auditguard`) refuse them for every
+    client of the database; only the database owner, who can drop a trigger, can
+    rewrite history. The one change the triggers allow is the ``SET NULL`` of a deleted
+    user or complaint: the labels copied at the time (``actor_label``,
+    ``complaint_code``) keep the trace.
+
+    A later migration that alters this table on SQLite rebuilds it and so drops its
+    triggers: such a migration must call ``auditguard.install`` again.
+    """
+
+    class Action(models.TextChoices):
+        LOGIN = "login", _("Masuk")
+        LOGIN_FAILED = "login_failed", _("Gagal masuk")
+        LOGOUT = "logout", _("Keluar")
+        LOCKED_OUT = "locked_out", _("Akun dikunci sementara")
+        UNLOCKED = "unlocked", _("Kunci akun dibuka")
+        PASSWORD_CHANGED = "password_changed", _("Kata sandi diganti")
+        MFA_ENROLLED = "mfa_enrolled", _("Faktor kedua didaftarkan")
+        MFA_RESET = "mfa_reset", _("Faktor kedua diatur ulang")
+        MFA_FAILED = "mfa_failed", _("Kode faktor kedua salah")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Kode pemulihan dipakai")
+        CONTACT_VIEWED = "contact_viewed", _("Kontak pelapor dilihat")
+        STAFF_ACTION = "staff_action", _("Tindakan petugas pada aduan")
+        EXPORT = "export", _("Ekspor atau unduhan data")
+        ADMIN_VIEW = "admin_view", _("Data pribadi dibuka di admin")
+        ADMIN_CHANGE = "admin_change", _("Perubahan di admin")
+        DATA_REQUEST = "data_request", _("Permintaan data pribadi diproses")
+        RETENTION = "retention", _("Data pribadi dihapus atau dianonimkan")
+
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Copied at the time, so a renamed or deleted account still names who it was; for a
+    # failed login, the username that was tried.
+    actor_label = models.CharField(_("nama pengguna"), max_length=150, blank=True)
+    actor_role = models.CharField(_("peran"), max_length=20, choices=Role.choices, blank=True)
+    # Agencies are deactivated, never deleted (PROTECT everywhere), so the row keeps it.
+    agency = models.ForeignKey(
+        Agency,
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("tindakan"), max_length=30, choices=Action.choices)
+    complaint = models.ForeignKey(
+        Complaint, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    complaint_code = models.CharField(_("kode aduan"), max_length=20, blank=True)
+    description = models.CharField(_("keterangan"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    user_agent = models.CharField(_("peramban"), max_length=300, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catatan audit")
+        verbose_name_plural = _("catatan audit")
+        indexes = [
+            # The audit page walks newest first by keyset (office/paging.py).
+            models.Index(fields=["created_at", "id"], name="audit_time"),
+            models.Index(fields=["actor_label", "created_at"], name="audit_person"),
+            models.Index(fields=["complaint_code", "created_at"], name="audit_complaint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.actor_label}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The audit log is append-only.")
+
+
+class RateLimitCounter(models.Model):
+    """Requests one client address made to one bucket in one fixed window (core.ratelimit).
+
+    Written only by ``ratelimit.count``'s single upsert; windows that have ended are swept
+    when a new one starts. Times are Unix seconds: the counter never needs a time zone.
+    """
+
+    bucket = models.CharField(max_length=32)
+    # An IPv4 address, or an IPv6 /64 network's first address.
+    address = models.CharField(max_length=45)
+    window_start = models.BigIntegerField()
+    window_end = models.BigIntegerField(db_index=True)
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "address", "window_start"], name="ratelimit_one_row_per_window"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.bucket} {self.address} {self.window_start}: {self.hits}"

@@ -66,7 +66,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         }
     ),
     Role.PIMPINAN: frozenset({"view_all", "view_reports"}),
-    Role.ADMIN_SISTEM: frozenset({"view_all", "view_reports", "admin"}),
+    # ``view_audit``: the city-wide audit log (logins, staff actions, contact views,
+    # exports), for those who keep the system and those who inspect it.
+    Role.ADMIN_SISTEM: frozenset({"view_all", "view_reports", "admin", "view_audit"}),
+    # The inspectorate reads and reviews; it acts on nothing and sees no reporter's
+    # contact (no ``view_contact``).
+    Role.INSPEKTORAT: frozenset({"view_all", "view_reports", "view_audit"}),
 }
 
 

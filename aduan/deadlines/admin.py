@@ -5,6 +5,8 @@ Stage records and escalations are history written by the system: read-only.
 
 from django.contrib import admin
 
+from aduan.core.admin import AuditedAdmin, ReadOnlyAdmin
+
 from .models import (
     Closure,
     DutyShift,
@@ -18,12 +20,12 @@ from .models import (
 
 
 @admin.register(WorkingHours)
-class WorkingHoursAdmin(admin.ModelAdmin):
+class WorkingHoursAdmin(AuditedAdmin):
     list_display = ("weekday", "opens", "closes")
 
 
 @admin.register(RegionalHoliday)
-class RegionalHolidayAdmin(admin.ModelAdmin):
+class RegionalHolidayAdmin(AuditedAdmin):
     list_display = ("date", "name", "is_day_off")
     list_filter = ("is_day_off",)
     date_hierarchy = "date"
@@ -31,12 +33,12 @@ class RegionalHolidayAdmin(admin.ModelAdmin):
 
 
 @admin.register(Closure)
-class ClosureAdmin(admin.ModelAdmin):
+class ClosureAdmin(AuditedAdmin):
     list_display = ("first_day", "last_day", "name")
 
 
 @admin.register(SlaRule)
-class SlaRuleAdmin(admin.ModelAdmin):
+class SlaRuleAdmin(AuditedAdmin):
     list_display = (
         "stage",
         "category",
@@ -52,7 +54,7 @@ class SlaRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(EscalationStep)
-class EscalationStepAdmin(admin.ModelAdmin):
+class EscalationStepAdmin(AuditedAdmin):
     list_display = (
         "stage",
         "order",
@@ -68,21 +70,10 @@ class EscalationStepAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyShift)
-class DutyShiftAdmin(admin.ModelAdmin):
+class DutyShiftAdmin(AuditedAdmin):
     list_display = ("moderator", "starts_at", "ends_at", "note")
     list_filter = ("moderator",)
     date_hierarchy = "starts_at"
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StageRecord)

@@ -11,11 +11,14 @@ it imports the demo (see aduan/core/tests/test_layering.py).
 from __future__ import annotations
 
 import random
+from base64 import b32decode
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aduan.core import lifecycle
 from aduan.core.models import (
@@ -32,10 +35,15 @@ from aduan.core.models import (
 )
 from aduan.deadlines.sweep import sweep
 from aduan.lib.phones import normalize_phone
+from aduan.office import twofactor
 
 from . import corpus, malang
 
 DEMO_PASSWORD = "aduan-demo"  # noqa: S105 (public demo password, printed on start)
+# The demo's accounts that must pass a second step share one public authenticator key,
+# printed on start: one entry in an authenticator app (or ``aduan demo --totp USER``)
+# opens all of them. Only this loader ever writes it.
+DEMO_TOTP_SECRET = "ADUANDEMOMALANGKOTAPENGADUAN2345"  # noqa: S105 (public, printed)
 
 
 def load_city() -> City:
@@ -115,8 +123,46 @@ def load_master_data() -> None:
         user.is_superuser = s["role"] == Role.ADMIN_SISTEM
         user.email = f"{s['username']}@demo.aduan.id"
         if created:
+            # Shorter than the 12 characters a staff member must choose (the validators
+            # guard the password forms, not set_password): the demo's password is public
+            # anyway, and the second step is what protects these accounts.
             user.set_password(DEMO_PASSWORD)
         user.save()
+    enrol_demo_second_factor()
+
+
+def demo_totp_key() -> str:
+    """The demo secret as django-otp stores it (hex)."""
+    return b32decode(DEMO_TOTP_SECRET).hex()
+
+
+def enrol_demo_second_factor() -> int:
+    """Give each demo account whose role requires a second factor the demo
+    authenticator, unless it already has one (a demo user may have enrolled their own).
+    Returns how many were enrolled."""
+    key = demo_totp_key()
+    enrolled = 0
+    for s in malang.STAFF:
+        user = User.objects.filter(username=s["username"]).first()
+        if user is None or not twofactor.role_requires(user):
+            continue
+        if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            continue
+        TOTPDevice.objects.create(user=user, name="demo", key=key, confirmed=True)
+        enrolled += 1
+    return enrolled
+
+
+def demo_totp_code(username: str) -> str | None:
+    """The current code of a demo account's authenticator; ``None`` for an account
+    without the demo key, so the command never reads a real person's secret."""
+    device = TOTPDevice.objects.filter(
+        user__username=username, confirmed=True, key=demo_totp_key()
+    ).first()
+    if device is None:
+        return None
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
 
 
 # Final status of a demo complaint, by how old it is: old ones are mostly done.

@@ -1,15 +1,16 @@
 """Admin sistem edits the publishing settings and the sanction ladder; redactions and the
-counts are history and derived data: read-only here."""
+counts are history and derived data: read-only here, redactions without their text."""
 
 from django.contrib import admin
 
+from aduan.core.admin import AuditedAdmin, ReadOnlyAdmin
 from aduan.core.models import Redaction
 
 from .models import AggregationState, ReportSettings, SanctionLevel
 
 
 @admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
+class ReportSettingsAdmin(AuditedAdmin):
     list_display = ("__str__", "publish_scorecard", "min_volume", "prior_strength")
 
     def has_add_permission(self, request):
@@ -20,27 +21,26 @@ class ReportSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(SanctionLevel)
-class SanctionLevelAdmin(admin.ModelAdmin):
+class SanctionLevelAdmin(AuditedAdmin):
     list_display = ("order", "name", "max_score", "periods", "is_active")
     list_editable = ("max_score", "periods", "is_active")
     ordering = ("order",)
 
 
 @admin.register(Redaction)
-class RedactionAdmin(admin.ModelAdmin):
+class RedactionAdmin(ReadOnlyAdmin):
+    """Why and by whom; the hidden words themselves (often a name or a number) stay out.
+    Redactions are added on the moderators' page, which logs an event."""
+
     list_display = ("complaint", "reason", "created_by", "created_at")
-    search_fields = ("complaint__code", "reason")
-    readonly_fields = ("complaint", "text", "reason", "created_by", "created_at", "event")
-
-    def has_add_permission(self, request):
-        return False  # through the moderators' page, which logs an event
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    search_fields = ("complaint__code",)
+    list_select_related = ("complaint", "created_by")
+    fields = ("complaint", "reason", "created_by", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(AggregationState)
-class AggregationStateAdmin(admin.ModelAdmin):
+class AggregationStateAdmin(AuditedAdmin):
     list_display = ("name", "last_event_id", "updated_at")
     readonly_fields = ("name", "last_event_id", "gaps", "updated_at")
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from aduan.core.city import site_name
 from aduan.deadlines.models import SLA_STAGES
+from aduan.lib.spreadsheet import append_xlsx_row
 
 from .dashboard import STAGE_LABELS
 from .evaluation import Evaluation
@@ -78,12 +79,14 @@ def xlsx(report: Evaluation) -> bytes:
     from openpyxl.utils import get_column_letter
 
     report = report.published()
+    # Every row through append_xlsx_row: agency, category and kelurahan names are typed
+    # by people, and openpyxl would store a name starting with "=" as a formula.
     book = Workbook()
     sheet = book.active
     sheet.title = _("Ringkasan")
-    sheet.append([_("Evaluasi penanganan aduan"), report.period.label])
-    sheet.append([_("Dibuat"), _when(report.generated_at)])
-    sheet.append([])
+    append_xlsx_row(sheet, [_("Evaluasi penanganan aduan"), report.period.label])
+    append_xlsx_row(sheet, [_("Dibuat"), _when(report.generated_at)])
+    append_xlsx_row(sheet, [])
     header = [
         _("OPD"),
         _("Disposisi diterima"),
@@ -101,7 +104,7 @@ def xlsx(report: Evaluation) -> bytes:
             _("%(s)s: median") % {"s": label},
         ]
     header += [_("Dibantah"), _("Jumlah penilaian"), _("Rata-rata nilai")]
-    sheet.append(header)
+    append_xlsx_row(sheet, header)
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for row in report.rows:
@@ -121,16 +124,17 @@ def xlsx(report: Evaluation) -> bytes:
                 duration(row.medians.get(stage)),
             ]
         values += [row.disputes, row.ratings, round(row.mean_rating, 2) if row.ratings else None]
-        sheet.append(values)
-    sheet.append([])
-    sheet.append([str(UNNAMED_NOTE)])
+        append_xlsx_row(sheet, values)
+    append_xlsx_row(sheet, [])
+    append_xlsx_row(sheet, [str(UNNAMED_NOTE)])
     sheet.column_dimensions["A"].width = 40
     for i in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(i)].width = 14
 
     for kind, title in SHEETS.items():
         page = book.create_sheet(str(title)[:31])
-        page.append(
+        append_xlsx_row(
+            page,
             [
                 _("OPD"),
                 _("Kode aduan"),
@@ -141,13 +145,14 @@ def xlsx(report: Evaluation) -> bytes:
                 _("Tenggat"),
                 _("Hari terlambat"),
                 _("Tahun anggaran"),
-            ]
+            ],
         )
         for cell in page[1]:
             cell.font = Font(bold=True)
         for row in report.rows:
             for item in report.items_for(row, kind):
-                page.append(
+                append_xlsx_row(
+                    page,
                     [
                         row.name,
                         item.code or str(UNNAMED),
@@ -158,7 +163,7 @@ def xlsx(report: Evaluation) -> bytes:
                         _when(item.due_at),
                         item.days_late,
                         item.planned_year,
-                    ]
+                    ],
                 )
         for letter, width in zip("ABCDEFGHI", (36, 16, 24, 20, 24, 18, 18, 12, 12), strict=True):
             page.column_dimensions[letter].width = width

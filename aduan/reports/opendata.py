@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from aduan.core.city import current_city
+from aduan.lib.spreadsheet import csv_row
 
 from . import feed
 
@@ -35,8 +36,6 @@ FIELDS = [
 ]
 LICENSE = "CC BY 4.0"
 CHUNK = 2000
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _when(value) -> str:
@@ -73,15 +72,12 @@ class _Line:
         return value
 
 
-def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def csv_lines(filters: dict) -> Iterator[str]:
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(FIELDS)  # the BOM makes Excel read UTF-8
     for record in records(filters):
-        yield writer.writerow([_safe_cell(str(record[f])) for f in FIELDS])
+        # Masked citizen text and admin-typed names: never a formula in a spreadsheet.
+        yield writer.writerow(csv_row(record[f] for f in FIELDS))
 
 
 def json_chunks(filters: dict) -> Iterator[str]:

@@ -1,12 +1,14 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from aduan.core.admin import AuditedAdmin
+
 from .models import MassEvent, MassEventMember, Review, RoutingModelVersion, TriageSettings
 from .training import activate_version
 
 
 @admin.register(TriageSettings)
-class TriageSettingsAdmin(admin.ModelAdmin):
+class TriageSettingsAdmin(AuditedAdmin):
     list_display = ["__str__", "auto_dispatch_enabled", "precision_target", "retrain_enabled"]
 
     def has_add_permission(self, request):
@@ -17,7 +19,7 @@ class TriageSettingsAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoutingModelVersion)
-class RoutingModelVersionAdmin(admin.ModelAdmin):
+class RoutingModelVersionAdmin(AuditedAdmin):
     list_display = [
         "pk",
         "target",
@@ -68,6 +70,7 @@ class RoutingModelVersionAdmin(admin.ModelAdmin):
             return
         for version in chosen:
             activate_version(version)
+            self._audit_change(request, version, "activate")
         self.message_user(request, _("Versi diaktifkan."))
 
 
@@ -78,7 +81,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(MassEvent)
-class MassEventAdmin(admin.ModelAdmin):
+class MassEventAdmin(AuditedAdmin):
     list_display = ["pk", "state", "created_at", "survivor"]
     list_filter = ["state"]
     raw_id_fields = ["survivor", "gathered_by"]
@@ -86,7 +89,7 @@ class MassEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(AuditedAdmin):
     list_display = ["event", "complaint", "verdict", "agency", "actor", "created_at"]
     list_filter = ["verdict"]
     raw_id_fields = ["event", "complaint", "actor"]

@@ -13,7 +13,8 @@ from aduan.channels.models import InboundMessageLog
 from aduan.core import lifecycle, outbox
 from aduan.core.models import Complaint, OutboundMessage, Status
 
-# Gammu's own SQLite schema for the two tables we touch (columns as in its smsd docs).
+# Gammu's own SQLite schema for the tables we touch (columns as in its smsd docs; of
+# sentitems only those the sender reads).
 SCHEMA = """
 CREATE TABLE inbox (
   UpdatedInDB NUMERIC NOT NULL DEFAULT (datetime('now', 'localtime')),
@@ -50,6 +51,15 @@ CREATE TABLE outbox (
   Priority INTEGER DEFAULT 0,
   Status TEXT NOT NULL DEFAULT 'Reserved',
   StatusCode INTEGER NOT NULL DEFAULT -1
+);
+CREATE TABLE sentitems (
+  ID INTEGER NOT NULL DEFAULT 0,
+  SequencePosition INTEGER NOT NULL DEFAULT 1,
+  DestinationNumber TEXT NOT NULL DEFAULT '',
+  TextDecoded TEXT NOT NULL DEFAULT '',
+  CreatorID TEXT NOT NULL,
+  Status TEXT NOT NULL DEFAULT 'SendingOK',
+  PRIMARY KEY (ID, SequencePosition)
 );
 CREATE TABLE outbox_multipart (
   Text TEXT,
@@ -221,7 +231,7 @@ def test_answer_goes_out_through_gammu_outbox(smsd, settings, complaint_in, adi)
     ).fetchall()
     [(outbox_id, number, multipart, udh, first, creator)] = rows
     assert message.provider_id == f"gammu:{outbox_id}" and message.state == "sent"
-    assert number == "+6281234567890" and creator == "aduan"
+    assert number == "+6281234567890" and creator == f"aduan:outbox-{message.pk}@testserver"
     rest = conn.execute(
         "SELECT SequencePosition, TextDecoded, UDH FROM outbox_multipart WHERE ID = ? ORDER BY 1",
         (outbox_id,),

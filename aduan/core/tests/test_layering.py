@@ -8,7 +8,9 @@
 4. ``office``, ``channels``, ``reports``: peers that never import each other (the back
    office; the inbound channels and APIs; statistics and publishing).
 5. ``triage``: routing suggestions, shown inside the office's pages (it reuses the
-   office's views and decorators).
+   office's views and decorators). ``privacy``: personal data's retention and the
+   data-subject requests; it reaches into the records of core, channels and office to
+   anonymise and delete them. The two never import each other.
 6. ``demo``: the demo city; it may import anything, and nothing imports it.
 
 Above them all, the project's own modules (``aduan/settings.py``, ``urls.py``,
@@ -41,6 +43,7 @@ LAYERS: dict[str, int] = {
     "channels": 4,
     "reports": 4,
     "triage": 5,
+    "privacy": 5,
     "demo": 6,
 }
 # Imports of these come from the top: no app may import them.

@@ -8,8 +8,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from aduan.core.models import Channel, Complaint, Kind, Privacy, Status
+from aduan.office import twofactor
 from aduan.testing.browser import assert_accessible, new_page, screenshot
 from conftest import PASSWORD
+
+from .twofactor_steps import code_now, device_for
 
 pytestmark = [
     pytest.mark.browser,
@@ -21,10 +24,18 @@ ANSWER = "Lubang di depan Pasar Besar sudah ditambal aspal dingin pada hari ini.
 
 
 def log_in(page, base, user):
+    """Both steps through the real forms: the password, then (for a role that requires
+    it) the code an authenticator app would show."""
+    required = twofactor.role_requires(user)
+    device = device_for(user) if required else None
     page.goto(base + "/kantor/masuk/")
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Masuk").click()
+    if device is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Verifikasi dua langkah")
+        page.get_by_label("Kode verifikasi").fill(code_now(device))
+        page.get_by_role("button", name="Verifikasi").click()
 
 
 @pytest.fixture

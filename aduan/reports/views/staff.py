@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from aduan.core import disclosure, lifecycle
-from aduan.core.models import Event, Redaction
+from aduan.core import audit, disclosure, lifecycle
+from aduan.core.models import AuditEntry, Event, Redaction
 from aduan.core.permissions import access_complaint
 from aduan.deadlines.models import SLA_STAGES
 
@@ -132,6 +132,12 @@ def evaluation_view(request):
 @require("view_reports")
 def evaluation_pdf(request):
     report, _choices = _evaluation(request)
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        description=lifecycle.stored_text("Evaluasi (PDF)"),
+        period=report.period.code,
+    )
     response = HttpResponse(exports.pdf(report), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(report, "pdf")}"'
     return response
@@ -141,6 +147,12 @@ def evaluation_pdf(request):
 @require("view_reports")
 def evaluation_xlsx(request):
     report, _choices = _evaluation(request)
+    audit.record(
+        AuditEntry.Action.EXPORT,
+        request=request,
+        description=lifecycle.stored_text("Evaluasi (XLSX)"),
+        period=report.period.code,
+    )
     response = HttpResponse(
         exports.xlsx(report),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,7 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from aduan.core.models import Role, User
 from aduan.demo import loader as demo
+from aduan.office import twofactor
 
 
 class Command(BaseCommand):
@@ -12,12 +13,34 @@ class Command(BaseCommand):
         parser.add_argument("--complaints", type=int, default=400)
         parser.add_argument("--seed", type=int, default=2611)
         parser.add_argument("--logins", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--totp",
+            metavar="USERNAME",
+            help="Only print the current verification code of a demo account.",
+        )
 
-    def handle(self, *args, if_empty=False, complaints=400, seed=2611, logins=False, **options):
+    def handle(
+        self,
+        *args,
+        if_empty=False,
+        complaints=400,
+        seed=2611,
+        logins=False,
+        totp=None,
+        **options,
+    ):
+        if totp:
+            code = demo.demo_totp_code(totp)
+            if code is None:
+                raise CommandError(f"{totp} has no demo authenticator")
+            self.stdout.write(code)
+            return
         if logins:
             self.print_logins()
             return
         if if_empty and demo.demo_is_loaded():
+            # A demo loaded before second factors existed gets its authenticators now.
+            demo.enrol_demo_second_factor()
             self.stdout.write("demo city already loaded")
             return
         demo.load_master_data()
@@ -45,5 +68,16 @@ class Command(BaseCommand):
         for label, qs in picks:
             for user in qs.order_by("username")[:1]:
                 agency = f" · {user.agency.short_name}" if user.agency_id else ""
-                self.stdout.write(f"  {label:<24} {user.username}{agency}")
+                second = "  + kode verifikasi" if twofactor.role_requires(user) else ""
+                self.stdout.write(f"  {label:<24} {user.username}{agency}{second}")
         self.stdout.write("  (every agency has admin.<kode> and kepala.<kode>; see /admin/)")
+        secret = " ".join(
+            demo.DEMO_TOTP_SECRET[i : i + 4] for i in range(0, len(demo.DEMO_TOTP_SECRET), 4)
+        )
+        self.stdout.write(
+            "Verification code (kode verifikasi) after the password, for moderators, agency\n"
+            f"heads and the system admin: add the key {secret}\n"
+            "to an authenticator app (Google Authenticator, Aegis, FreeOTP...), or print the\n"
+            "current code with: .venv/bin/aduan demo --totp <username>\n"
+            "(each code works once; if one is refused, wait 30 s for the next)."
+        )
