@@ -11,6 +11,8 @@ Every admin inherits :class:`AuditedAdmin`: each addition, change and deletion g
 audit log, and so does each opening of a page that shows personal data (staff accounts).
 """
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
@@ -238,3 +240,28 @@ class OutboundMessageAdmin(NamedByIdAdmin):
     def masked_error(self, obj):
         # Gateways often echo the number or address they refused.
         return mask_pii(obj.last_error) if obj.last_error else "—"
+
+
+class UnlockAuditedAccessAttemptAdmin(AccessAttemptAdmin):
+    """Axes' lockout rows: deleting one unlocks the login, and says so in the audit log."""
+
+    def _unlocked(self, request, attempt) -> None:
+        audit.record(
+            AuditEntry.Action.UNLOCKED,
+            request=request,
+            description=str(attempt.username or ""),
+            username=str(attempt.username or ""),
+        )
+
+    def delete_model(self, request, obj):
+        self._unlocked(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for attempt in queryset:
+            self._unlocked(request, attempt)
+        super().delete_queryset(request, queryset)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.register(AccessAttempt, UnlockAuditedAccessAttemptAdmin)

@@ -76,8 +76,8 @@ def record(
     ``extra``: JSON-serialisable details; never a reporter's contact or text.
     """
     request = request if request is not None else current_request()
-    # A failed login names the account that was tried, never whoever is signed in.
-    if actor is None and request is not None and action != Action.LOGIN_FAILED:
+    # A failed or locked login names the account that was tried, never whoever is signed in.
+    if actor is None and request is not None and action not in _ABOUT_THE_ACCOUNT_TRIED:
         actor = _request_user(request)
     label = ""
     role = ""
@@ -159,7 +159,18 @@ def _on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     record(Action.LOGIN_FAILED, request=request, username=username)
 
 
+_ABOUT_THE_ACCOUNT_TRIED = frozenset({Action.LOGIN_FAILED, Action.LOCKED_OUT})
+
+
+def _on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    record(Action.LOCKED_OUT, request=request, username=str(username or "")[:LABEL_LENGTH])
+
+
 def connect_signals() -> None:
+    # Imported here: axes reads its settings on import.
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_on_locked_out, dispatch_uid="aduan.audit.locked_out")
     user_logged_in.connect(_on_login, dispatch_uid="aduan.audit.login")
     user_logged_out.connect(_on_logout, dispatch_uid="aduan.audit.logout")
     user_login_failed.connect(_on_login_failed, dispatch_uid="aduan.audit.login_failed")

@@ -11,6 +11,7 @@ import time_machine
 from axes.models import AccessAttempt
 from django.utils import timezone
 
+from aduan.core.models import AuditEntry
 from conftest import PASSWORD
 
 LOGIN = "/kantor/masuk/"
@@ -122,6 +123,12 @@ def test_a_system_admin_unlocks_early_in_the_admin(client, adi, sari):
     response = admin.post(f"/admin/axes/accessattempt/{row.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
+    # The lock and the unlock are both on the audit log, with who was locked out.
+    locked = AuditEntry.objects.filter(action=AuditEntry.Action.LOCKED_OUT).first()
+    assert locked.actor_label == "adi" and locked.actor_id is None
+    assert str(locked.ip_address) == ATTACKER
+    unlocked = AuditEntry.objects.get(action=AuditEntry.Action.UNLOCKED)
+    assert unlocked.actor_id == sari.pk and unlocked.description == "adi"
 
     response = attempt(client, "adi", PASSWORD, ATTACKER)
     assert response.status_code == 302
