@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "aduan.channels",
     "aduan.reports",
     "aduan.privacy",
+    "aduan.knowledge",
     # The demo city and its loader (``aduan demo``); no other app imports it.
     "aduan.demo",
 ]
@@ -386,6 +387,10 @@ ADUAN_RETENTION = {
     # Staff notifications, which quote complaint summaries.
     "notification_days": env_int("ADUAN_RETAIN_NOTIFICATION_DAYS", 365),
 }
+# The knowledge base's thresholds (aduan/knowledge/matching.py DEFAULTS): keys given
+# here override the defaults, e.g. {"suggest_threshold": 0.5}; the defaults are
+# conservative guesses, not tuned on data, to be set from the "terjawab" counters.
+ADUAN_KNOWLEDGE: dict = {}
 # Pixels of photos one request may make the server decode (lib/images.py); each photo
 # is limited to 40 megapixels besides.
 ADUAN_MAX_PIXELS_PER_REQUEST = env_int("ADUAN_MAX_PIXELS_PER_REQUEST", 64_000_000)

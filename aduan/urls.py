@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("aduan.privacy.urls")),
     path("kantor/", include("aduan.office.urls")),
     path("", include("aduan.channels.urls")),
+    path("", include("aduan.knowledge.urls")),
     path("", include("aduan.reports.urls")),
     path("", include("aduan.portal.urls")),
 ]

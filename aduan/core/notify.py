@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .models import Channel, Complaint, Event, OutboundMessage
+from .outcomes import short_phrase
 
 # Status events a reporter hears about. Internal notes never leave the building.
 _TEMPLATES = {
@@ -22,7 +23,7 @@ _TEMPLATES = {
     ),
     Event.Kind.DEFERRED: "Aduan {code} direncanakan pada tahun anggaran {year}: {note} {url}",
     Event.Kind.RESOLVED: (
-        "Aduan {code} telah dijawab: {note} Bila belum selesai, sampaikan di {url}"
+        "Aduan {code} telah dijawab ({outcome}): {note} Bila belum selesai, sampaikan di {url}"
     ),
     Event.Kind.REJECTED: "Aduan {code} tidak dapat diproses: {reason}. {referral}{url}",
     Event.Kind.MERGED: "Aduan {code} digabung dengan aduan {into}. Pantau di {url_into}",
@@ -56,6 +57,21 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
     data = event.data or {}
     reason = complaint.rejection_reason
     into = complaint.merged_into
+    # The outcome the event recorded, not the complaint's latest: a re-answer after a
+    # dispute tells what that answer decided.
+    outcome = ""
+    if event.kind == Event.Kind.RESOLVED:
+        outcome = short_phrase(
+            data.get("outcome", complaint.outcome),
+            data.get("outcome_note", complaint.outcome_note),
+            complaint.budget_year,
+        )
+    if outcome:
+        # The outcome phrase takes its room from the answer, so the link at the end
+        # still fits in three SMS parts.
+        note = _shorten(note, max(240 - len(outcome) - 3, 80))
+    else:
+        template = template.replace(" ({outcome})", "")
     return template.format(
         code=complaint.code,
         url=tracking_url(complaint),
@@ -66,6 +82,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         reason=reason.label if reason else "",
         referral=(f"Rujukan: {reason.referral}. " if reason and reason.referral else ""),
         into=into.code if into else "",
+        outcome=outcome,
         url_into=tracking_url(into, private=False) if into else "",
     )
 

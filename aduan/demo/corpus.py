@@ -561,3 +561,84 @@ def answer_for(complaint, agency_short_name):
         agency=agency_short_name,
         date=format_date_id(when),
     )
+
+
+# What became of a resolved demo complaint. Malang's agencies refer what is not the
+# city's to the body that owns it (the power network to PLN, land to BPN, provincial
+# roads and senior high schools to the province), and some complaints cannot be acted
+# on; the shares below give the statistics each outcome to count.
+REFERRALS = {
+    "pju": ["PLN UP3 Malang"],
+    "jalan_rusak": [
+        "Dinas PU Bina Marga Provinsi Jawa Timur",
+        "BBPJN Jawa Timur–Bali (jalan nasional)",
+    ],
+    "bangunan": ["Kantor Pertanahan (BPN) Kota Malang"],
+    "pbb": ["Kantor Pertanahan (BPN) Kota Malang"],
+    "jaminan_kesehatan": ["BPJS Kesehatan Cabang Malang"],
+    "sekolah": ["Cabang Dinas Pendidikan Provinsi Jawa Timur Wilayah Kota Malang"],
+    "ketenagakerjaan": ["Disnakertrans Provinsi Jawa Timur"],
+    "lalu_lintas": ["Satlantas Polresta Malang Kota"],
+    "banjir": ["BBWS Brantas"],
+}
+CANNOT_ACT_REASONS = [
+    "Lokasi berada di lahan milik pribadi, sehingga perbaikannya menjadi tanggung jawab "
+    "pemilik lahan.",
+    "Prasarana perumahan belum diserahterimakan pengembang kepada Pemerintah Kota, "
+    "sehingga belum dapat dibiayai APBD.",
+    "Lokasi tidak dapat ditemukan dari keterangan yang ada dan pelapor tidak dapat "
+    "dihubungi untuk konfirmasi.",
+    "Permintaan bertentangan dengan ketentuan tata ruang (Perda RTRW Kota Malang).",
+]
+
+
+def _reporter_words(complaint):
+    name = complaint.get("reporter_name")
+    public = complaint.get("privacy", "publik") == "publik"
+    return f"Bapak/Ibu {name}" if name and public else "Bapak/Ibu"
+
+
+def outcome_for(complaint, roll, agency_short_name):
+    """``(outcome, outcome_note, answer)`` for a resolved demo complaint.
+
+    ``roll`` is a number in [0, 1) from the loader's random stream, so the shares hold
+    over the corpus: about 1 in 8 complaints of a category another body owns is referred
+    there, about 1 in 20 complaints cannot be acted on, and an explanation answers the
+    questions, the praise and part of the suggestions. The rest are fixed.
+    """
+    kind = complaint.get("kind", "pengaduan")
+    salt = zlib.crc32(complaint["text"].encode("utf-8"))
+    reporter = _reporter_words(complaint)
+    if kind in ("informasi", "apresiasi") or (kind == "aspirasi" and roll < 0.6):
+        return "dijawab", "", answer_for(complaint, agency_short_name)
+    bodies = REFERRALS.get(complaint.get("category"), [])
+    if bodies and roll < 0.3:
+        body = bodies[salt % len(bodies)]
+        return (
+            "dirujuk",
+            body,
+            f"Yth. {reporter}, setelah kami periksa, hal yang Anda laporkan merupakan "
+            f"kewenangan {body}, bukan {agency_short_name}. Aduan Anda sudah kami teruskan "
+            f"kepada {body}; Anda juga dapat menghubungi mereka secara langsung. "
+            "Terima kasih atas laporannya.",
+        )
+    if roll > 0.94:
+        reason = CANNOT_ACT_REASONS[salt % len(CANNOT_ACT_REASONS)]
+        return (
+            "tidak_dapat",
+            reason,
+            f"Yth. {reporter}, mohon maaf, aduan Anda belum dapat kami tindak lanjuti. "
+            f"{reason} Bila ada keterangan baru, silakan sampaikan kembali.",
+        )
+    if kind == "pengaduan" and roll > 0.88:
+        return "dijawab", "", answer_for(complaint, agency_short_name)
+    return "ditangani", "", answer_for(complaint, agency_short_name)
+
+
+def planned_answer(complaint, year, agency_short_name):
+    """The answer of a complaint resolved as planned in budget year ``year``."""
+    return (
+        f"Yth. {_reporter_words(complaint)}, perbaikan yang Anda laporkan sudah masuk "
+        f"rencana kegiatan {agency_short_name} dalam APBD {year}. Pelaksanaannya akan "
+        "kami kabarkan melalui kanal ini."
+    )

@@ -29,6 +29,7 @@ from aduan.core.models import (
     Kecamatan,
     Kelurahan,
     OutboundMessage,
+    Outcome,
     RejectionReason,
     Role,
     User,
@@ -37,7 +38,7 @@ from aduan.deadlines.sweep import sweep
 from aduan.lib.phones import normalize_phone
 from aduan.office import twofactor
 
-from . import corpus, malang
+from . import corpus, knowledge, malang
 
 DEMO_PASSWORD = "aduan-demo"  # noqa: S105 (public demo password, printed on start)
 # The demo's accounts that must pass a second step share one public authenticator key,
@@ -128,6 +129,7 @@ def load_master_data() -> None:
             # anyway, and the second step is what protects these accounts.
             user.set_password(DEMO_PASSWORD)
         user.save()
+    knowledge.load_articles()
     enrol_demo_second_factor()
 
 
@@ -319,8 +321,20 @@ class _Walker:
                 plan=f"Perbaikan diusulkan dalam APBD {year} karena anggaran tahun ini sudah terserap.",
                 at=at,
             )
+            # Older deferrals were answered as planned, so the demo shows that outcome.
+            if (self.now - item["received_at"]).days > 30 and rng.random() < 0.5:
+                lifecycle.resolve(
+                    complaint,
+                    admin,
+                    answer=corpus.planned_answer(item, year, lead.short_name),
+                    outcome=Outcome.PLANNED,
+                    at=self.step(at, 2, 48),
+                )
             return complaint
-        lifecycle.resolve(complaint, admin, answer=corpus.answer_for(item, lead.short_name), at=at)
+        outcome, outcome_note, answer = corpus.outcome_for(item, rng.random(), lead.short_name)
+        lifecycle.resolve(
+            complaint, admin, answer=answer, outcome=outcome, outcome_note=outcome_note, at=at
+        )
         if plan == "selesai":
             return complaint
         at = self.step(at, 3, 90)

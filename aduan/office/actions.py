@@ -131,6 +131,8 @@ def _resolve(c, user, d):
         answer=d["answer"],
         internal_note=d["internal_note"],
         photos=d["photos"],
+        outcome=d["outcome"],
+        outcome_note=d["outcome_note"],
         expected_version=d["version"],
     )
 

@@ -11,6 +11,7 @@ from aduan.core.models import (
     Agency,
     Category,
     Kind,
+    Outcome,
     Priority,
     Privacy,
     RejectionReason,
@@ -215,11 +216,47 @@ class DeferForm(ActionForm):
             self.fields["year"].initial = year + 1
 
 
+# Each outcome in the words the officer chooses by: what actually happened, not a
+# status. The citizen reads the plain phrase of ``aduan.core.outcomes``.
+OUTCOME_CHOICES = [
+    (Outcome.FIXED, _("Sudah ditangani: masalahnya sudah diperbaiki atau dikerjakan")),
+    (Outcome.ANSWERED, _("Dijawab atau dijelaskan: tidak ada pekerjaan di lapangan")),
+    (Outcome.REFERRED, _("Dirujuk ke pihak lain di luar pemerintah kota (sebutkan namanya)")),
+    (Outcome.PLANNED, _("Direncanakan pada tahun anggaran aduan ini")),
+    (Outcome.CANNOT_ACT, _("Tidak dapat ditindaklanjuti (sebutkan alasannya)")),
+]
+# The outcomes whose ``outcome_note`` the lifecycle requires (``lifecycle.resolve``).
+NEEDS_NOTE = (Outcome.REFERRED, Outcome.CANNOT_ACT)
+
+
 class ResolveForm(ActionForm):
     answer = _text(
         _("Jawaban untuk pelapor"),
         rows=6,
         help_text=_also(_("Jawaban tunggal atas aduan ini."), PUBLIC),
+    )
+    # No default: a preselected "fixed" would be recorded whenever nobody looked.
+    outcome = forms.ChoiceField(
+        label=_("Hasil tindak lanjut"),
+        choices=OUTCOME_CHOICES,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Pilih yang sebenarnya terjadi. Pelapor dan publik membaca hasil ini, dan statistik "
+            "menghitung setiap hasil terpisah: rujukan dan penolakan tidak dihitung ditangani."
+        ),
+        error_messages={"required": _("Pilih hasil tindak lanjut.")},
+    )
+    outcome_note = forms.CharField(
+        label=_("Pihak rujukan atau alasan"),
+        required=False,
+        max_length=300,
+        help_text=_also(
+            _(
+                "Wajib untuk dua hasil: bila dirujuk, tulis nama instansi tujuan (misalnya "
+                "PLN UP3 Malang); bila tidak dapat ditindaklanjuti, tulis alasannya."
+            ),
+            PUBLIC,
+        ),
     )
     internal_note = _text(
         _("Catatan internal (opsional)"), rows=2, required=False, help_text=INTERNAL
@@ -232,6 +269,50 @@ class ResolveForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp"
+        outcome = self.fields["outcome"]
+        if self.complaint is not None and self.complaint.budget_year:
+            outcome.choices = [
+                (value, _("Direncanakan pada tahun anggaran %(year)s") % {"year": self.budget})
+                if value == Outcome.PLANNED
+                else (value, label)
+                for value, label in OUTCOME_CHOICES
+            ]
+        else:
+            # The field still accepts the value so that a stale or hand-made post gets
+            # the explanation below rather than "not a valid choice".
+            outcome.widget.choices = [c for c in OUTCOME_CHOICES if c[0] != Outcome.PLANNED]
+            outcome.help_text = _also(
+                outcome.help_text,
+                _(
+                    "Untuk merencanakan pada tahun anggaran, pakai dulu tindakan "
+                    "“Rencanakan pada tahun anggaran”."
+                ),
+            )
+        # Read by aduan/static/aduan/resolve-outcome.js to show the note only when needed.
+        outcome.widget.attrs["data-needs-note"] = " ".join(NEEDS_NOTE)
+
+    @property
+    def budget(self):
+        return self.complaint.budget_year if self.complaint is not None else None
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        note = (data.get("outcome_note") or "").strip()
+        data["outcome_note"] = note
+        if outcome == Outcome.REFERRED and not note:
+            self.add_error("outcome_note", _("Tulis nama instansi atau pihak tujuan rujukan."))
+        elif outcome == Outcome.CANNOT_ACT and not note:
+            self.add_error("outcome_note", _("Tulis alasan aduan ini tidak dapat ditindaklanjuti."))
+        elif outcome == Outcome.PLANNED and not self.budget:
+            self.add_error(
+                "outcome",
+                _(
+                    "Aduan ini belum punya tahun anggaran. Rencanakan dulu pada tahun "
+                    "anggaran, lalu selesaikan dengan hasil ini."
+                ),
+            )
+        return data
 
 
 class OfficerChoiceField(forms.ModelChoiceField):

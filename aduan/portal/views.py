@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from aduan.core import disclosure, intake, lifecycle
-from aduan.core.models import Channel, Complaint
+from aduan.core.models import Channel, Complaint, Kind
 from aduan.deadlines.display import expected_date
+from aduan.knowledge import matching as knowledge
 from aduan.lib.codes import normalize_code
 
 from . import stash
@@ -40,6 +41,23 @@ def file_complaint(request):
         if existing:
             return redirect("portal:filed", token=existing.token)
         form = ComplaintForm(request.POST, request.FILES, kept_photos=stash.load(key))
+        suggestions = form.is_valid() and _answers_first(request, form)
+        if suggestions:
+            # Shown once, before anything is filed: what was typed stays in the bound
+            # form, and this request's photos wait in the stash like after an error.
+            # The checked photos are the stashed ones first, then this request's.
+            stash.save(key, form.checked.photos[len(form.kept_photos) :])
+            form.stashed_photos = stash.count(key)
+            return render(
+                request,
+                "portal/file.html",
+                {
+                    "form": form,
+                    "privacy_help": PRIVACY_HELP,
+                    "kind_help": KIND_HELP,
+                    "kb_matches": suggestions,
+                },
+            )
         if form.is_valid():
             complaint, _created = intake.file(form.checked, channel=Channel.WEB, submission_key=key)
             stash.clear(key)
@@ -57,6 +75,17 @@ def file_complaint(request):
         {"form": form, "privacy_help": PRIVACY_HELP, "kind_help": KIND_HELP},
         status=status,
     )
+
+
+def _answers_first(request, form) -> list:
+    """Published answers to show a web question before it is filed (the path without
+    JavaScript; with it, the form asks while the citizen types). Only for a request for
+    information, only a strong match, and only once: the page then posts ``kb_shown``."""
+    if form.checked.kind != Kind.INFORMASI or request.POST.get("kb_shown"):
+        return []
+    matches = knowledge.strong_match(form.checked.text)
+    knowledge.count_shown(matches)
+    return matches
 
 
 @require_safe

@@ -1,5 +1,7 @@
-"""Admin sistem edits the publishing settings and the sanction ladder; redactions and the
-counts are history and derived data: read-only here, redactions without their text."""
+"""Admin sistem edits the publishing settings, the ladder of sanctions and rewards and the
+letter templates; redactions, sanction records and the counts are history and derived
+data: read-only here, redactions without their text (sanction records change only through
+the leaders' and agency heads' pages, which check the state and write the audit)."""
 
 from django.contrib import admin
 
@@ -7,6 +9,7 @@ from aduan.core.admin import AuditedAdmin, ReadOnlyAdmin
 from aduan.core.models import Redaction
 
 from .models import AggregationState, ReportSettings, SanctionLevel
+from .records import GeneratedReport, LetterTemplate, Sanction
 
 
 @admin.register(ReportSettings)
@@ -22,8 +25,17 @@ class ReportSettingsAdmin(AuditedAdmin):
 
 @admin.register(SanctionLevel)
 class SanctionLevelAdmin(AuditedAdmin):
-    list_display = ("order", "name", "max_score", "periods", "is_active")
-    list_editable = ("max_score", "periods", "is_active")
+    list_display = (
+        "order",
+        "name",
+        "kind",
+        "max_score",
+        "min_score",
+        "periods",
+        "requires_plan",
+        "is_active",
+    )
+    list_editable = ("max_score", "min_score", "periods", "requires_plan", "is_active")
     ordering = ("order",)
 
 
@@ -46,3 +58,21 @@ class AggregationStateAdmin(AuditedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(AuditedAdmin):
+    list_display = ("title", "kind")
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    list_display = ("period", "agency", "proposed_level", "level", "state")
+    list_filter = ("state", "period")
+    list_select_related = ("agency", "proposed_level", "level")
+
+
+@admin.register(GeneratedReport)
+class GeneratedReportAdmin(ReadOnlyAdmin):
+    list_display = ("period", "generated_at", "notified")
+    fields = ("period", "generated_at", "notified")

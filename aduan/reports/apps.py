@@ -9,8 +9,10 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from aduan.core import jobs
 
-        from . import aggregation, closing
+        from . import aggregation, bimonthly, closing
 
         # Public pages and dashboards read counts at most this old.
         jobs.register("reports.aggregate", every_seconds=30)(aggregation.run)
         jobs.register("reports.auto_close", every_seconds=300)(closing.auto_close)
+        # Cheap when there is nothing to do: one indexed look-up of the stored report.
+        jobs.register("reports.close_period", every_seconds=3600)(bimonthly.run)

@@ -46,6 +46,9 @@ class AgencyRow:
     breaches: dict = field(default_factory=dict)
     medians: dict = field(default_factory=dict)
     overdue_now: int | None = None
+    # Complaints received in the period by outcome; outside ``numbers()`` because the
+    # evaluation report fills its rows from the stage records, which know no outcome.
+    outcomes: measures.Outcomes = field(default_factory=measures.Outcomes)
 
     @property
     def name(self) -> str:
@@ -162,4 +165,7 @@ def dashboard_rows(period: Period, public: bool | None = None) -> list[AgencyRow
     for (agency_id, stage), n in measures.open_at(period.end_month, public).items():
         target = row(agency_id)
         setattr(target, fields[stage], getattr(target, fields[stage]) + n)
+    for agency_id, outcomes in measures.outcomes_by_agency(period.months, bool(public)).items():
+        if agency_id in rows:
+            rows[agency_id].outcomes = outcomes
     return [r for r in rows.values() if not r.is_empty]

@@ -3,7 +3,9 @@
 Diskominfo evaluates every two months and reports to the Sekda. Per agency: what was
 still unanswered and unresolved when the period ended (with the list of complaints),
 breaches by stage, items planned for a budget year (with the year), on-time rates,
-median times, answers, disputes and ratings. The figures follow the same definitions
+median times, answers, disputes and ratings; and what the meeting decides on
+(``accountability.py``): the scorecard, the ladder steps proposed and approved, the
+improvement plans and whether the previous period's held, the complaints' outcomes. The figures follow the same definitions
 (``counting.py``) as the dashboard, which reads the pre-aggregated counts instead; a
 test computes both for the same period and holds them equal.
 
@@ -42,7 +44,8 @@ from django.utils.translation import gettext_lazy
 from aduan.core.models import AGENCY_STATUSES, Category, Complaint, Event, Kelurahan, Status
 from aduan.deadlines.models import SLA_STAGES, Stage, StageRecord
 
-from . import sketch
+from . import accountability, sketch
+from .accountability import Accountability
 from .counting import is_judged
 from .dashboard import AgencyRow, agencies_by_id, slowest_first
 from .periods import Period, local_day
@@ -89,6 +92,8 @@ class Evaluation:
     period: Period
     rows: list[AgencyRow]
     items: dict = field(default_factory=dict)  # (agency_id, kind) -> [Item]
+    # The scorecard, ladder steps, plans and outcomes (``accountability.py``).
+    accountability: Accountability | None = None
     generated_at: datetime = field(default_factory=timezone.now)
 
     def published(self) -> Evaluation:
@@ -229,7 +234,12 @@ def build(period: Period) -> Evaluation:
         setattr(target, measure, getattr(target, measure) + amount)
 
     result = [r for r in rows.values() if not r.is_empty]
-    return Evaluation(period=period, rows=slowest_first(result), items=dict(items))
+    return Evaluation(
+        period=period,
+        rows=slowest_first(result),
+        items=dict(items),
+        accountability=accountability.build(period),
+    )
 
 
 def _answering_agency():

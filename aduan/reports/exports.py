@@ -131,6 +131,9 @@ def xlsx(report: Evaluation) -> bytes:
     for i in range(2, len(header) + 1):
         sheet.column_dimensions[get_column_letter(i)].width = 14
 
+    if report.accountability is not None:
+        _accountability_sheets(book, report.accountability)
+
     for kind, title in SHEETS.items():
         page = book.create_sheet(str(title)[:31])
         append_xlsx_row(
@@ -170,3 +173,79 @@ def xlsx(report: Evaluation) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _bold_header(sheet) -> None:
+    from openpyxl.styles import Font
+
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+
+
+def _accountability_sheets(book, acc) -> None:
+    sheet = book.create_sheet(str(_("Rapor dan sanksi"))[:31])
+    append_xlsx_row(
+        sheet,
+        [
+            _("OPD"),
+            _("Peringkat"),
+            _("Skor (%)"),
+            _("Tahap terukur"),
+            _("Langkah diusulkan"),
+            _("Langkah disetujui"),
+            _("Alasan perubahan"),
+            _("Status"),
+            _("Rencana perbaikan"),
+            _("Langkah periode lalu"),
+            _("Rencana periode lalu berhasil"),
+        ],
+    )
+    _bold_header(sheet)
+    for row in acc.rows:
+        score, record, before = row.score, row.sanction, row.previous
+        held = row.previous_held
+        append_xlsx_row(
+            sheet,
+            [
+                row.name,
+                score.rank if score and score.ranked else None,
+                float(score.displayed) if score and score.displayed is not None else None,
+                score.judged if score else 0,
+                record.proposed_level.name if record else "",
+                record.level.name if record and record.is_decided else "",
+                record.amendment_reason if record else "",
+                record.get_state_display() if record else "",
+                record.plan_status if record else "",
+                before.step.name if before else "",
+                "" if held is None else (_("ya") if held else _("tidak")),
+            ],
+        )
+    for letter, width in zip(
+        "ABCDEFGHIJK", (36, 10, 10, 12, 20, 20, 30, 24, 30, 20, 14), strict=True
+    ):
+        sheet.column_dimensions[letter].width = width
+
+    sheet = book.create_sheet(str(_("Hasil penanganan"))[:31])
+    append_xlsx_row(sheet, [_("OPD"), *acc.outcome_titles])
+    _bold_header(sheet)
+    for row in acc.rows:
+        if row.outcomes:
+            append_xlsx_row(sheet, [row.name, *row.outcome_list()])
+    append_xlsx_row(sheet, [_("Jumlah"), *acc.outcome_totals])
+    sheet.column_dimensions["A"].width = 36
+
+
+def letter_filename(sanction) -> str:
+    return f"surat-{sanction.step.code}-{sanction.agency.code}-{sanction.period}.pdf"
+
+
+def letter_pdf(sanction) -> bytes:
+    """The issued letter as a PDF, from the text frozen when it was issued."""
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    from weasyprint import CSS, HTML
+
+    context = {"sanction": sanction, "SITE_NAME": site_name()}
+    html = render_to_string("reports/letter_print.html", context)
+    # The page style as a separate sheet: templates hold no inline style (CSP test).
+    css = render_to_string("reports/letter_print.css", context)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(string=css)])

@@ -84,3 +84,68 @@ class RedactionForm(forms.Form):
                 _("Teks ini tidak ditemukan pada isi, jawaban, atau riwayat publik aduan.")
             )
         return text
+
+
+class AmendSanctionForm(forms.Form):
+    """A leader approves another step than the proposal, and says why."""
+
+    level = forms.ModelChoiceField(
+        label=_("Langkah"), queryset=None, to_field_name="code", empty_label=None
+    )
+    reason = forms.CharField(
+        label=_("Alasan perubahan"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import SanctionLevel
+
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = SanctionLevel.steps.filter(is_active=True)
+
+
+class ReviewSanctionForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("Apakah perbaikan berhasil?"),
+        choices=[("1", _("Ya, berhasil")), ("0", _("Tidak berhasil"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Catatan"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ImprovementPlanForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Ringkasan rencana perbaikan"),
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ImprovementActionForm(forms.Form):
+    description = forms.CharField(label=_("Tindakan"), max_length=300, required=False)
+    due_date = forms.DateField(
+        label=_("Tenggat"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("description")) != bool(data.get("due_date")):
+            raise forms.ValidationError(_("Isi tindakan beserta tenggatnya."))
+        return data
+
+
+ImprovementActionFormSet = forms.formset_factory(ImprovementActionForm, extra=4, max_num=20)
+
+
+def plan_actions(formset) -> list:
+    """The ``(description, due_date)`` pairs a valid formset holds, blank rows skipped."""
+    return [
+        (form.cleaned_data["description"], form.cleaned_data["due_date"])
+        for form in formset.forms
+        if form.cleaned_data.get("description")
+    ]

@@ -17,7 +17,7 @@ from aduan.core.models import RUNNING_CLOCK_STATUSES, Complaint
 from aduan.deadlines.models import Stage
 
 from . import sketch
-from .models import MonthlyCount, PerformanceCounts, VolumeCount
+from .models import MonthlyCount, PerformanceCounts, Result, VolumeCount
 
 OPEN_STAGES = (Stage.DISPATCH, Stage.RESPONSE, Stage.RESOLUTION, Stage.BUDGET)
 
@@ -126,3 +126,73 @@ def overdue_now() -> dict[int | None, int]:
         agency = row["lead_agency_id"] if row["due_stage"] != Stage.DISPATCH else None
         result[agency] += row["n"]
     return dict(result)
+
+
+# The results that say what became of a complaint, in the order reports list them.
+OUTCOME_RESULTS = (
+    Result.FIXED,
+    Result.ANSWERED,
+    Result.REFERRED,
+    Result.PLANNED,
+    Result.CANNOT_ACT,
+)
+
+
+@dataclass
+class Outcomes:
+    """Complaints by what became of them, each outcome counted on its own.
+
+    ``fixed_rate`` is the share of complaints with an outcome that were actually fixed:
+    a referral, an explanation, a plan or a refusal is an outcome but never a fix.
+    """
+
+    fixed: int = 0
+    answered: int = 0
+    referred: int = 0
+    planned: int = 0
+    cannot_act: int = 0
+
+    NAMES = ("fixed", "answered", "referred", "planned", "cannot_act")
+
+    @classmethod
+    def of(cls, counter) -> Outcomes:
+        return cls(
+            fixed=counter.get(Result.FIXED, 0),
+            answered=counter.get(Result.ANSWERED, 0),
+            referred=counter.get(Result.REFERRED, 0),
+            planned=counter.get(Result.PLANNED, 0),
+            cannot_act=counter.get(Result.CANNOT_ACT, 0),
+        )
+
+    def add(self, other: Outcomes) -> None:
+        for name in self.NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def concluded(self) -> int:
+        return sum(getattr(self, name) for name in self.NAMES)
+
+    @property
+    def fixed_rate(self) -> float | None:
+        return self.fixed / self.concluded if self.concluded else None
+
+    def items(self) -> list[tuple[str, int]]:
+        """(result value, n) in report order, for tables and exports."""
+        return list(zip(OUTCOME_RESULTS, (getattr(self, n) for n in self.NAMES), strict=True))
+
+
+def outcomes_by_agency(months: list[date], public: bool = False) -> dict[int | None, Outcomes]:
+    """``{lead agency id or None: Outcomes}`` of complaints received in ``months``, as
+    they stand at the last aggregation. ``public=True`` leaves out rahasia complaints."""
+    result = {}
+    for key, counter in volume(VolumeCount.Dimension.AGENCY, months, public).items():
+        result[int(key) if key else None] = Outcomes.of(counter)
+    return result
+
+
+def outcomes_total(months: list[date], public: bool = False) -> Outcomes:
+    """The city's :class:`Outcomes` of complaints received in ``months``."""
+    total = Outcomes()
+    for counter in volume(VolumeCount.Dimension.KIND, months, public).values():
+        total.add(Outcomes.of(counter))
+    return total

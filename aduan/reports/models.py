@@ -83,37 +83,94 @@ class ReportSettings(models.Model):
         return obj
 
 
-class SanctionLevel(models.Model):
-    """One rung of the sanction ladder (teguran pertama, teguran kedua, rompi hitam).
+class LadderQuerySet(models.QuerySet):
+    def sanctions(self):
+        return self.filter(kind=SanctionLevel.Kind.SANCTION)
 
-    An agency reaches a level when its ranked score stayed below ``max_score`` in
+    def rewards(self):
+        return self.filter(kind=SanctionLevel.Kind.REWARD)
+
+
+class SanctionManager(models.Manager.from_queryset(LadderQuerySet)):
+    """``SanctionLevel.objects``: the sanction rungs only. The computed ladder in
+    ``scoring.py`` reads ``objects`` and must never mistake a reward for a rung."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=SanctionLevel.Kind.SANCTION)
+
+
+class SanctionLevel(models.Model):
+    """One step of the city's ladder: a sanction rung (teguran pertama, teguran kedua,
+    rompi hitam) or a reward (apresiasi, penghargaan).
+
+    A sanction rung applies when the agency's ranked score stayed below ``max_score`` in
     ``periods`` consecutive evaluation periods up to the one evaluated; the highest
-    level reached applies. Agencies that are not ranked (too few complaints) in a
-    period break the streak: nobody is sanctioned on a handful of cases.
+    rung reached applies. A reward applies when the ranked score stayed at or above
+    ``min_score`` for ``periods`` consecutive periods; the highest reward reached
+    applies, and never to a sanctioned agency. Agencies that are not ranked (too few
+    complaints) in a period break the streak: nobody is sanctioned or rewarded on a
+    handful of cases.
+
+    ``steps`` (the default manager, used by the admin) holds every row; ``objects``
+    only the sanction rungs.
     """
+
+    class Kind(models.TextChoices):
+        SANCTION = "sanksi", _("Sanksi")
+        REWARD = "penghargaan", _("Penghargaan")
 
     order = models.PositiveSmallIntegerField(_("urutan"), unique=True)
     code = models.SlugField(_("kode"), max_length=40, unique=True)
     name = models.CharField(_("nama"), max_length=100)
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.SANCTION)
     max_score = models.DecimalField(
         _("skor di bawah"),
         max_digits=4,
         decimal_places=3,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Untuk sanksi: berlaku bila skor di bawah nilai ini."),
+    )
+    min_score = models.DecimalField(
+        _("skor minimal"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("Untuk penghargaan: berlaku bila skor sama dengan atau di atas nilai ini."),
     )
     periods = models.PositiveSmallIntegerField(
         _("periode berturut-turut"), default=1, validators=[MinValueValidator(1)]
     )
     consequence = models.CharField(_("tindak lanjut"), max_length=300, blank=True)
+    requires_plan = models.BooleanField(
+        _("wajib rencana perbaikan"),
+        default=False,
+        help_text=_("Kepala OPD harus menyusun rencana perbaikan setelah menerima surat."),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
+
+    steps = LadderQuerySet.as_manager()
+    objects = SanctionManager()
 
     class Meta:
         ordering = ["order"]
-        verbose_name = _("tingkat sanksi")
-        verbose_name_plural = _("tingkat sanksi")
+        default_manager_name = "steps"
+        verbose_name = _("langkah sanksi atau penghargaan")
+        verbose_name_plural = _("tangga sanksi dan penghargaan")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_reward(self) -> bool:
+        return self.kind == self.Kind.REWARD
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.is_reward and self.min_score is None:
+            raise ValidationError({"min_score": _("Penghargaan memerlukan skor minimal.")})
 
 
 class Result(models.TextChoices):
@@ -372,3 +429,14 @@ class AggregationState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}@{self.last_event_id}"
+
+
+# The records of sanctions and rewards live in their own module; imported here so that
+# Django registers them with the app.
+from .records import (  # noqa: E402, F401
+    GeneratedReport,
+    ImprovementAction,
+    ImprovementPlan,
+    LetterTemplate,
+    Sanction,
+)

@@ -48,6 +48,8 @@ class Score:
     appreciated: bool = False
     perf: dict = field(default_factory=dict)  # stage -> measures.Perf
     flows: measures.Perf | None = None
+    # What became of the agency's complaints: shown beside the score, not part of it.
+    outcomes: measures.Outcomes = field(default_factory=measures.Outcomes)
 
     @property
     def raw_rate(self) -> float | None:
@@ -169,6 +171,9 @@ def scorecard(period: Period, settings: ReportSettings | None = None) -> Scoreca
     ranked = [s for s in scores if s.ranked]
     for score, rank in zip(ranked, competition_ranks([s.displayed for s in ranked]), strict=True):
         score.rank = rank
+    outcomes = measures.outcomes_by_agency(period.months)
+    for score in scores:
+        score.outcomes = outcomes.get(score.agency.pk, measures.Outcomes())
     levels = list(SanctionLevel.objects.filter(is_active=True))
     _apply_sanctions(period, settings, agencies, scores, levels)
     threshold = Decimal(settings.appreciation_min_score) * 100

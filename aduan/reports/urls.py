@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import public, staff
+from .views import public, sanctions, staff
 
 app_name = "reports"
 
@@ -20,4 +20,47 @@ urlpatterns = [
     path("kantor/laporan/evaluasi/unduh.pdf", staff.evaluation_pdf, name="evaluation_pdf"),
     path("kantor/laporan/evaluasi/unduh.xlsx", staff.evaluation_xlsx, name="evaluation_xlsx"),
     path("kantor/laporan/samarkan/<str:code>/", staff.redact, name="redact"),
+    path("kantor/laporan/sanksi/", sanctions.index, name="sanctions"),
+    path("kantor/laporan/sanksi/opd/", sanctions.agency_list, name="agency_sanctions"),
+    path("kantor/laporan/sanksi/catatan/<int:pk>/", sanctions.detail, name="sanction"),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/setujui/",
+        sanctions.approve_view,
+        name="sanction_approve",
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/ubah/", sanctions.amend_view, name="sanction_amend"
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/terbitkan/",
+        sanctions.issue_view,
+        name="sanction_issue",
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/terima/",
+        sanctions.acknowledge_view,
+        name="sanction_acknowledge",
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/rencana/", sanctions.plan_view, name="sanction_plan"
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/tinjau/",
+        sanctions.review_view,
+        name="sanction_review",
+    ),
+    path(
+        "kantor/laporan/sanksi/catatan/<int:pk>/surat.pdf", sanctions.letter, name="sanction_letter"
+    ),
+    path("kantor/laporan/sanksi/<str:period>/", sanctions.period_view, name="sanctions_period"),
+    path(
+        "kantor/laporan/sanksi/<str:period>/usulkan/",
+        sanctions.propose_view,
+        name="sanctions_propose",
+    ),
+    path(
+        "kantor/laporan/evaluasi/arsip/<str:period>.<str:extension>",
+        sanctions.stored_report,
+        name="stored_report",
+    ),
 ]

@@ -3,7 +3,9 @@
 0. ``lib``: framework-free helpers (no Django, no app): codes, phones, privacy
    masking, the working calendar, the routing model.
 1. ``core``: the domain: models, lifecycle, disclosure, effects, outbox, the city.
-2. ``deadlines``: the SLA clock, the escalation ladder and its sweep.
+2. ``deadlines``: the SLA clock, the escalation ladder and its sweep. ``knowledge``:
+   public answers and their matching, suggested by the portal and the office; a peer
+   of ``deadlines`` (neither imports the other).
 3. ``portal``: the citizen's pages; its photo field is reused by the forms above it.
 4. ``office``, ``channels``, ``reports``: peers that never import each other (the back
    office; the inbound channels and APIs; statistics and publishing).
@@ -38,6 +40,7 @@ LAYERS: dict[str, int] = {
     "lib": 0,
     "core": 1,
     "deadlines": 2,
+    "knowledge": 2,
     "portal": 3,
     "office": 4,
     "channels": 4,

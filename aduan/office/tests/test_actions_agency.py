@@ -127,6 +127,7 @@ def test_resolve_with_photos_and_internal_note(complaint_in, adi, jpeg, client):
         {
             "version": c.version,
             "answer": "Lubang sudah ditambal.",
+            "outcome": "ditangani",
             "internal_note": "Pakai sisa material.",
             "photos": [photo],
         },
@@ -148,7 +149,13 @@ def test_resolve_refuses_six_photos(complaint_in, adi, jpeg):
     c = complaint_in(Status.DIPROSES)
     photos = [SimpleUploadedFile(f"{i}.jpg", jpeg(), content_type="image/jpeg") for i in range(6)]
     r = login(adi).post(
-        act_url(c, "selesaikan"), {"version": c.version, "answer": "Selesai.", "photos": photos}
+        act_url(c, "selesaikan"),
+        {
+            "version": c.version,
+            "answer": "Selesai.",
+            "outcome": "ditangani",
+            "photos": photos,
+        },
     )
     assert r.status_code == 400
     assert "Paling banyak 5 foto" in r.content.decode()
@@ -158,7 +165,13 @@ def test_resolve_refuses_a_non_image(complaint_in, adi):
     c = complaint_in(Status.DIPROSES)
     fake = SimpleUploadedFile("x.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
     r = login(adi).post(
-        act_url(c, "selesaikan"), {"version": c.version, "answer": "Selesai.", "photos": [fake]}
+        act_url(c, "selesaikan"),
+        {
+            "version": c.version,
+            "answer": "Selesai.",
+            "outcome": "ditangani",
+            "photos": [fake],
+        },
     )
     assert r.status_code == 400
     c.refresh_from_db()
@@ -169,8 +182,13 @@ def test_resolve_twice(complaint_in, adi):
     c = complaint_in(Status.DIPROSES)
     client = login(adi)
     version = c.version
-    assert post_action(client, c, "selesaikan", answer="Sudah.").status_code == 302
-    r = post_action(client, c, "selesaikan", version=version, answer="Sudah lagi.")
+    assert (
+        post_action(client, c, "selesaikan", answer="Sudah.", outcome="ditangani").status_code
+        == 302
+    )
+    r = post_action(
+        client, c, "selesaikan", version=version, answer="Sudah lagi.", outcome="ditangani"
+    )
     assert r.status_code == 409
     c.refresh_from_db()
     assert c.answer == "Sudah."
@@ -235,7 +253,7 @@ def test_supporting_agency_posts_contribution(joint, dewi, adi):
 @pytest.mark.parametrize(
     "action,data",
     [
-        ("selesaikan", {"answer": "Jawaban DLH"}),
+        ("selesaikan", {"answer": "Jawaban DLH", "outcome": "ditangani"}),
         ("terima", {}),
         ("perkembangan", {"note": "Dari DLH"}),
         ("kembalikan", {"reason": "Bukan kami"}),
@@ -253,7 +271,13 @@ def test_only_the_lead_agency_speaks_to_the_citizen(joint, dewi, action, data):
 
 def test_lead_publishes_the_joint_answer(joint, adi, dewi, client):
     post_action(login(dewi), joint, "catatan", note="Sampah diangkut.")
-    r = post_action(login(adi), joint, "selesaikan", answer="Jalan ditambal, sampah diangkut DLH.")
+    r = post_action(
+        login(adi),
+        joint,
+        "selesaikan",
+        answer="Jalan ditambal, sampah diangkut DLH.",
+        outcome="ditangani",
+    )
     assert r.status_code == 302
     joint.refresh_from_db()
     assert joint.status == Status.SELESAI

@@ -110,6 +110,12 @@ def test_dispatch_answer_and_citizen_sees_it(
         resolve = agency_page.locator("#aksi-selesaikan")
         resolve.locator("summary").click()
         resolve.get_by_label("Jawaban untuk pelapor").fill(ANSWER)
+        # The body/reason field shows only for a referral or a refusal (resolve-outcome.js).
+        note = resolve.get_by_label("Pihak rujukan atau alasan")
+        resolve.get_by_role("radio", name=re.compile("Dirujuk ke pihak lain")).check()
+        expect(note).to_be_visible()
+        resolve.get_by_role("radio", name=re.compile("Sudah ditangani")).check()
+        expect(note).to_be_hidden()
         resolve.get_by_role("button", name="Jawab dan selesaikan").click()
         expect(agency_page.locator(".msg-success")).to_contain_text("Jawaban terkirim")
         expect(agency_page.locator(".answer")).to_contain_text(ANSWER)

@@ -23,9 +23,13 @@ def test_two_sessions_second_gets_409_and_keeps_first(complaint_in, adi, kurnia)
         in second.get(f"/kantor/aduan/{c.code}/").content.decode()
     )
 
-    r1 = post_action(first, c, "selesaikan", version=loaded, answer="Jawaban Adi.")
+    r1 = post_action(
+        first, c, "selesaikan", version=loaded, answer="Jawaban Adi.", outcome="ditangani"
+    )
     assert r1.status_code == 302
-    r2 = post_action(second, c, "selesaikan", version=loaded, answer="Jawaban Kurnia.")
+    r2 = post_action(
+        second, c, "selesaikan", version=loaded, answer="Jawaban Kurnia.", outcome="ditangani"
+    )
     assert r2.status_code == 409
     html = r2.content.decode()
     assert "baru saja diubah oleh orang lain" in html

@@ -63,7 +63,7 @@ def _setups(city, make_complaint):
         "minta-info": (Status.DIPROSES, "adi", {}),
         "catatan": (Status.DIPROSES, "adi", {}),
         "tunda-anggaran": (Status.DIPROSES, "adi", {"year": year}),
-        "selesaikan": (Status.DIPROSES, "adi", {}),
+        "selesaikan": (Status.DIPROSES, "adi", {"outcome": "ditangani"}),
     }
 
 

@@ -35,7 +35,7 @@ def payload(action, user, city, other):
         "perkembangan": {"note": "Perkembangan."},
         "kembalikan": {"reason": "Bukan wewenang."},
         "tunda-anggaran": {"year": year, "plan": "APBD."},
-        "selesaikan": {"answer": "Selesai."},
+        "selesaikan": {"answer": "Selesai.", "outcome": "ditangani"},
         "minta-info": {"question": "Di mana?"},
         "catatan": {"note": "Catatan."},
         "tugaskan": {"officer": user.pk},

@@ -24,6 +24,7 @@ from aduan.core.permissions import (
     has_perm,
     visible_complaints,
 )
+from aduan.knowledge import matching as knowledge
 
 from ..actions import ACTIONS, available_actions
 from ..models import Assignment
@@ -179,6 +180,8 @@ def _forms(request, complaint, bound, keep):
     user = request.user
     template_text = None
     chosen = request.GET.get("templat", "")
+    # "Jawab dengan artikel ini" (aduan.knowledge) opens the page with ?artikel=.
+    article_text = knowledge.answer_of(request.GET.get("artikel", ""))
     templates = None
     result = []
     for action in available_actions(user, complaint):
@@ -196,6 +199,8 @@ def _forms(request, complaint, bound, keep):
                         template_text = render_template(picked, complaint, user)
                 if template_text is not None and "answer" not in initial:
                     initial["answer"] = template_text
+                if article_text and "answer" not in initial:
+                    initial["answer"] = article_text
             form = action.form(
                 initial=initial,
                 complaint=complaint,
@@ -239,6 +244,10 @@ def complaint_page(request, code, *, bound=None, keep=None, status=200, show_con
         "returned_event": returned,
         "related": related_complaints(user, complaint, see_reporter),
         "read_only": not action_forms,
+        # Knowledge-base articles for those who can answer here (moderators, the lead agency).
+        "articles": knowledge.for_staff(view.text)
+        if any(action.uses_templates for action, _form in action_forms)
+        else (),
     }
     return render(request, "office/complaint.html", context, status=status)
 

@@ -9,11 +9,16 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from aduan.core import lifecycle
-from aduan.core.models import Kind, Outcome, Privacy
+from aduan.core.models import Kind, Outcome, Privacy, Role
 from aduan.deadlines import store
 from aduan.reports import aggregation
+from aduan.reports.records import Sanction
+from conftest import _user
+
+from .sanction_fixtures import SEP, judged, step
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -140,3 +145,46 @@ def aggregated(history):
     """The history with the aggregation job run over it."""
     aggregation.run()
     return history
+
+
+# -- the sanction records -------------------------------------------------------------
+
+
+@pytest.fixture
+def scores(city):
+    """September–October 2026: DPUPR slow, DLH and PDAM fast, Diskominfo too small."""
+    judged(city["dpupr"], SEP, 100, 500)
+    judged(city["dlh"], SEP, 480, 500)
+    judged(city["pdam"], SEP, 480, 500)
+    judged(city["kominfo"], SEP, 0, 3)
+    return city
+
+
+@pytest.fixture
+def record(city):
+    """A DPUPR record of teguran pertama for September–October 2026, in any state."""
+    state_of = Sanction.State
+
+    def make(state=state_of.PROPOSED, code="teguran-pertama", agency="dpupr"):
+        level = step(code)
+        decided = state != state_of.PROPOSED
+        return Sanction.objects.create(
+            agency=city[agency],
+            period=SEP.code,
+            state=state,
+            proposed_level=level,
+            level=level if decided else None,
+            score="0.219",
+            judged=500,
+            reasons="Skor di bawah batas.",
+            proposed_at=timezone.now(),
+            letter_title="Surat" if state not in ("diusulkan", "disetujui") else "",
+            letter_text="Isi surat" if state not in ("diusulkan", "disetujui") else "",
+        )
+
+    return make
+
+
+@pytest.fixture
+def head_of_dlh(city):
+    return _user("hendra", Role.KEPALA_OPD, city["dlh"])

@@ -16,8 +16,15 @@ def period_choices(n: int = 7) -> list[Period]:
 
 
 def scorecard_context(card, period: Period, *, public: bool) -> dict:
+    from ..sanctions import current_steps
+
     choices = period_choices()
+    steps = current_steps()
     return {
+        # The leaders' decisions in force, beside the computed ladder of the period shown.
+        "current_steps": [
+            (s.agency, steps[s.agency.pk]) for s in card.scores if s.agency.pk in steps
+        ],
         "card": card,
         "period": period,
         "periods": choices,

@@ -244,11 +244,17 @@ def stats_view(request):
             text=lambda v: duration(v, unit),
         )
 
+    outcomes = measures.Outcomes.of(total)
     context = {
         "period": period,
         "months": months,
         "choices": PERIOD_CHOICES,
         "series": series,
+        "outcomes": outcomes,
+        "outcome_rows": [
+            (Result(value).label, n, n / outcomes.concluded if outcomes.concluded else None)
+            for value, n in outcomes.items()
+        ],
         "total": sum(total.values()),
         "done": sum(
             total.get(r, 0)
