@@ -24,6 +24,7 @@ class Notification(models.Model):
         CONTRIBUTION = "contribution", _("Kontribusi OPD pendukung")
         ASSIGNED = "assigned", _("Penugasan")
         ESCALATION = "escalation", _("Eskalasi tenggat")
+        EVALUATION = "evaluation", _("Evaluasi, sanksi dan penghargaan")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -33,6 +34,8 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.CharField(max_length=300)
+    # A page on this site for a notice about no single complaint (core.signals.staff_notice).
+    link = models.CharField(max_length=300, blank=True, default="")
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

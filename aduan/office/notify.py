@@ -195,3 +195,22 @@ def _disputed(code: str, reason: str) -> str:
         "code": code,
         "reason": reason,
     }
+
+
+def on_staff_notice(sender, *, users, text: str, link: str = "", **kwargs) -> int:
+    """In-app rows for a notice about no single complaint (``core.signals.staff_notice``);
+    the sender sends its own e-mail. Only a path on this site is kept as the link."""
+    from .models import Notification
+
+    safe_link = link if link.startswith("/") and not link.startswith("//") else ""
+    rows = [
+        Notification(
+            recipient=user,
+            kind=Notification.Kind.EVALUATION,
+            text=_clip(text),
+            link=safe_link[:300],
+        )
+        for user in users
+    ]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

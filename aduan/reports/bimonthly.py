@@ -3,8 +3,8 @@ rewards, review the previous period's sanctions against it, store the evaluation
 and tell the leaders.
 
 In-app notifications live in the back office, which the reports may not import (the two
-are peers, ``core/tests/test_layering.py``); the leaders are told by e-mail through the
-core's outbox, and the sanctions page lists what waits for them.
+are peers, ``core/tests/test_layering.py``): the reports send ``core.signals.staff_notice``
+and the back office stores the notices; the e-mail copy goes through the core's outbox.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from aduan.core.city import site_name
 from aduan.core.models import Role, User
 from aduan.core.notify import queue_message
+from aduan.core.signals import staff_notice
 
 from . import evaluation, exports, sanctions
 from .periods import evaluation_period_of, local_day
@@ -59,10 +60,9 @@ def run(now: datetime | None = None) -> GeneratedReport | None:
 
 
 def _tell_the_leaders(period, proposed: int) -> int:
-    leaders = User.objects.filter(role=Role.PIMPINAN, is_active=True).exclude(email="")
-    link = settings.SITE_URL.rstrip("/") + reverse(
-        "reports:sanctions_period", kwargs={"period": period.code}
-    )
+    leaders = list(User.objects.filter(role=Role.PIMPINAN, is_active=True))
+    path = reverse("reports:sanctions_period", kwargs={"period": period.code})
+    link = settings.SITE_URL.rstrip("/") + path
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[%(site)s] Evaluasi aduan %(period)s siap") % {
             "site": site_name(),
@@ -73,6 +73,12 @@ def _tell_the_leaders(period, proposed: int) -> int:
             "sanksi atau penghargaan yang menunggu keputusan pimpinan. Laporan PDF dan XLSX "
             "serta usulan dapat dibuka di %(link)s"
         ) % {"period": period.label, "n": proposed, "link": link}
+        notice = _("Evaluasi periode %(period)s siap: %(n)s usulan menunggu keputusan.") % {
+            "period": period.label,
+            "n": proposed,
+        }
+    staff_notice.send(sender=__name__, users=leaders, text=notice, link=path)
     for leader in leaders:
-        queue_message("email", leader.email, body, subject=subject)
+        if leader.email:
+            queue_message("email", leader.email, body, subject=subject)
     return len(leaders)

@@ -16,6 +16,7 @@ Public pages and dashboards read the counts and bounded queries only.
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -65,6 +66,41 @@ class ReportSettings(models.Model):
         default=Decimal("0.900"),
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
+    # How the score weighs its parts (scoring.py). Each part is a rate from 0 to 1,
+    # pulled toward the city's rate like timeliness; a part the agency has no data for
+    # in the period is left out and the other weights count in proportion.
+    weight_timeliness = models.DecimalField(
+        _("bobot ketepatan waktu"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.70"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Tahap tanggapan pertama dan penyelesaian yang tepat waktu."),
+    )
+    weight_satisfaction = models.DecimalField(
+        _("bobot kepuasan pelapor"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Penilaian bintang 1-5 dari pelapor (1 bintang 0%, 5 bintang 100%)."),
+    )
+    weight_reopen = models.DecimalField(
+        _("bobot aduan tidak dibuka kembali"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Bagian aduan yang dijawab dan tidak dibuka kembali oleh pelapor."),
+    )
+    weight_disputes = models.DecimalField(
+        _("bobot jawaban tidak dibantah"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.10"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Bagian jawaban yang tidak dibantah pelapor."),
+    )
 
     class Meta:
         verbose_name = _("pengaturan laporan")
@@ -76,6 +112,22 @@ class ReportSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if not self.weight_timeliness or self.weight_timeliness <= 0:
+            # Timeliness is what the ladder and the regulation judge: it always counts.
+            raise ValidationError(
+                {"weight_timeliness": _("Bobot ketepatan waktu harus lebih dari nol.")}
+            )
+
+    def weights(self) -> dict[str, float]:
+        """The score's parts and their weights, in the scorecard's order."""
+        return {
+            "timeliness": float(self.weight_timeliness),
+            "satisfaction": float(self.weight_satisfaction),
+            "reopen": float(self.weight_reopen),
+            "disputes": float(self.weight_disputes),
+        }
 
     @classmethod
     def load(cls) -> "ReportSettings":

@@ -25,6 +25,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from aduan.core import audit
 from aduan.core.city import site_name
 from aduan.core.models import AuditEntry
+from aduan.core.signals import staff_notice
 
 from . import scoring
 from .access import may
@@ -53,7 +55,9 @@ class WrongState(Exception):
 def _locked(sanction: Sanction, *sources: str) -> Sanction:
     # A second leader's click in another tab must see the first one's decision.
     fresh = (
-        Sanction.objects.select_for_update()
+        # Only the record's own row is locked: ``level`` is nullable (an outer join),
+        # which PostgreSQL refuses to lock.
+        Sanction.objects.select_for_update(of=("self",))
         .select_related("agency", "proposed_level", "level")
         .get(pk=sanction.pk)
     )
@@ -312,9 +316,7 @@ def _tell_the_head(sanction: Sanction) -> None:
     from aduan.core.models import Role, User
     from aduan.core.notify import queue_message
 
-    heads = User.objects.filter(
-        role=Role.KEPALA_OPD, agency=sanction.agency, is_active=True
-    ).exclude(email="")
+    heads = list(User.objects.filter(role=Role.KEPALA_OPD, agency=sanction.agency, is_active=True))
     with translation.override(settings.LANGUAGE_CODE):
         subject = _("[%(site)s] %(title)s") % {"site": site_name(), "title": sanction.letter_title}
         body = _(
@@ -327,8 +329,19 @@ def _tell_the_head(sanction: Sanction) -> None:
             "period": sanction.period,
             "site": site_name(),
         }
+        notice = _("Surat %(step)s periode %(period)s menunggu diterima.") % {
+            "step": sanction.step.name,
+            "period": sanction.period,
+        }
+    staff_notice.send(
+        sender=__name__,
+        users=heads,
+        text=notice,
+        link=reverse("reports:sanction", kwargs={"pk": sanction.pk}),
+    )
     for head in heads:
-        queue_message("email", head.email, body, subject=subject)
+        if head.email:
+            queue_message("email", head.email, body, subject=subject)
 
 
 # -- the agency's answer -----------------------------------------------------------------

@@ -1,11 +1,17 @@
 """Agency scorecards: a fair score, a ranking with ties, the sanction ladder and the
 appreciation list, per evaluation period.
 
-The score is the on-time rate of an agency's response and resolution stages judged in
-the period (``counting.py``), shrunk toward the city's rate for the same period with
-the beta-binomial (empirical Bayes) posterior mean::
+The score's main part is the on-time rate of an agency's response and resolution
+stages judged in the period (``counting.py``), shrunk toward the city's rate for the
+same period with the beta-binomial (empirical Bayes) posterior mean::
 
-    score = (on_time + k * city_rate) / (judged + k)
+    part = (on_time + k * city_rate) / (judged + k)
+
+Satisfaction (the reporters' star ratings), answers not reopened and answers not
+disputed are parts too, each shrunk the same way toward the city's rate. The score is
+their weighted mean with the weights the city sets in ``ReportSettings`` (the scorecard
+page prints them); a part without data for the agency in the period drops out, and an
+agency with no judged stage has no score at all.
 
 ``k`` (``ReportSettings.prior_strength``, default 20) works as k extra stages at the
 city's rate: an agency with 5 judged stages, all late, scores near the city average,
@@ -50,6 +56,9 @@ class Score:
     flows: measures.Perf | None = None
     # What became of the agency's complaints: shown beside the score, not part of it.
     outcomes: measures.Outcomes = field(default_factory=measures.Outcomes)
+    # The score's parts ({"timeliness": 0.83, "satisfaction": 0.7, ...}), each pulled
+    # toward the city's rate; only the parts the agency had data for.
+    parts: dict = field(default_factory=dict)
 
     @property
     def raw_rate(self) -> float | None:
@@ -103,6 +112,11 @@ class Scorecard:
     def appreciated(self) -> list[Score]:
         return [s for s in self.ranked if s.appreciated]
 
+    @property
+    def ladder(self) -> list[SanctionLevel]:
+        """Every active step, sanctions and rewards, as the scorecard page documents them."""
+        return list(SanctionLevel.steps.filter(is_active=True).order_by("order"))
+
     def sanctioned(self) -> list[tuple[SanctionLevel, list[Score]]]:
         """Each level, highest first, with the agencies on it."""
         return [
@@ -142,14 +156,21 @@ def _raw_scores(period: Period, settings: ReportSettings, agencies) -> tuple[lis
     all_on_time = sum(on_time for on_time, _ in totals.values())
     all_judged = sum(judged for _, judged in totals.values())
     city_rate = all_on_time / all_judged if all_judged else None
+    quality = measures.quality_by_agency(period.start, period.end)
+    counts = {agency_id: _part_counts(q) for agency_id, q in quality.items()}
+    for agency_id, (on_time, judged) in totals.items():
+        counts.setdefault(agency_id, {})["timeliness"] = (on_time, judged)
+    city = _city_rates(counts)
+    weights = settings.weights()
     scores = []
     for agency in agencies:
         on_time, judged = totals.get(agency.pk, (0, 0))
-        score = (
-            shrink(on_time, judged, city_rate, settings.prior_strength)
-            if city_rate is not None and judged
-            else None
-        )
+        parts = {}
+        if city_rate is not None and judged:
+            for name, (good, n) in counts.get(agency.pk, {}).items():
+                if n and city.get(name) is not None and weights.get(name, 0) > 0:
+                    parts[name] = shrink(good, n, city[name], settings.prior_strength)
+        score = _combine(parts, weights) if parts else None
         scores.append(
             Score(
                 agency=agency,
@@ -159,9 +180,35 @@ def _raw_scores(period: Period, settings: ReportSettings, agencies) -> tuple[lis
                 ranked=score is not None and judged >= max(settings.min_volume, 1),
                 perf={stage: perf.get((agency.pk, stage)) for stage in SCORED_STAGES},
                 flows=perf.get((agency.pk, "")),
+                parts=parts,
             )
         )
     return scores, city_rate
+
+
+def _part_counts(q: measures.Quality) -> dict[str, tuple[float, int]]:
+    """(good, out of) per quality part of the score."""
+    return {
+        "satisfaction": (q.rating_points, q.rated),
+        "reopen": (q.answered - q.reopened, q.answered),
+        "disputes": (q.answers - q.disputes, q.answers),
+    }
+
+
+def _city_rates(counts: dict[int, dict]) -> dict[str, float | None]:
+    good: dict[str, float] = {}
+    out_of: dict[str, int] = {}
+    for parts in counts.values():
+        for name, (g, n) in parts.items():
+            good[name] = good.get(name, 0.0) + g
+            out_of[name] = out_of.get(name, 0) + n
+    return {name: (good[name] / out_of[name] if out_of[name] else None) for name in good}
+
+
+def _combine(parts: dict[str, float], weights: dict[str, float]) -> float:
+    """The weighted mean of the parts present; absent parts' weights drop out."""
+    total = sum(weights[name] for name in parts)
+    return sum(weights[name] * value for name, value in parts.items()) / total
 
 
 def scorecard(period: Period, settings: ReportSettings | None = None) -> Scorecard:

@@ -39,6 +39,8 @@ def notification_open(request, pk):
         notification.save(update_fields=["read_at"])
     if notification.complaint_id:
         return redirect("office:complaint", code=notification.complaint.code)
+    if notification.link.startswith("/") and not notification.link.startswith("//"):
+        return redirect(notification.link)
     return redirect("office:notifications")
 
 

@@ -101,6 +101,15 @@ def test_leader_issues_the_letter_from_the_template(client, record, sekar, kurni
     # An unknown placeholder stays as typed.
     assert "{tidak_dikenal}" in sanction.letter_text
     assert OutboundMessage.objects.filter(recipient="kurnia@malangkota.go.id").count() == 1
+    notice = kurnia.notifications.get()
+    assert notice.kind == "evaluation" and notice.link == f"{BASE}{sanction.pk}/"
+    # Opening it marks it read and goes to the record.
+    client.force_login(kurnia)
+    response = client.post(f"/kantor/notifikasi/{notice.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"{BASE}{sanction.pk}/"
+    notice.refresh_from_db()
+    assert notice.read_at is not None
+    client.force_login(sekar)
     # A later edit of the template does not rewrite the issued letter.
     template.body = "Baru"
     template.save()

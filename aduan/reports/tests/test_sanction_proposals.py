@@ -146,10 +146,15 @@ def test_the_job_closes_an_ended_period_once(scores, sekar, record):
     mail = OutboundMessage.objects.get(recipient="sekar@malangkota.go.id")
     assert "3 usulan" in mail.body and f"/kantor/laporan/sanksi/{SEP.code}/" in mail.body
     assert stored.notified == 1
+    # In the office too, linked to the period's proposals (office.notify stores it).
+    notice = sekar.notifications.get()
+    assert notice.kind == "evaluation" and "3 usulan" in notice.text
+    assert notice.link == f"/kantor/laporan/sanksi/{SEP.code}/" and notice.complaint is None
     # Twice: nothing more.
     assert bimonthly.run(now=wib(2026, 11, 2, 9)) is None
     assert GeneratedReport.objects.count() == 1
     assert OutboundMessage.objects.filter(recipient="sekar@malangkota.go.id").count() == 1
+    assert sekar.notifications.count() == 1
 
 
 def test_stored_report_downloads(client, scores, sekar, kurnia):

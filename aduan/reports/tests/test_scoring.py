@@ -153,3 +153,80 @@ def test_the_dashboard_says_who_is_slow_and_why(aggregated, client, sekar):
     assert "OPD yang lambat, dan sebabnya" in html
     assert "2 tahap tanggapan pertama terlambat" in html
     assert "1 aduan belum ditanggapi" in html
+
+
+# -- satisfaction, reopens and disputes in the score -------------------------------------
+
+
+def _answered(make_complaint, agency, *, disputed=False, rating=None):
+    """A complaint of ``agency`` answered in September (events written as they'd be)."""
+    from aduan.core.models import Complaint, Event
+    from aduan.reports.tests.conftest import wib
+
+    complaint = make_complaint()
+    Complaint.objects.filter(pk=complaint.pk).update(lead_agency=agency, rating=rating)
+    Event.objects.create(complaint=complaint, kind=Event.Kind.RESOLVED, created_at=wib(2026, 9, 10))
+    if disputed:
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.DISPUTED, created_at=wib(2026, 9, 12)
+        )
+    if rating:
+        Event.objects.create(
+            complaint=complaint, kind=Event.Kind.RATED, created_at=wib(2026, 9, 13)
+        )
+    # Outside the period: never counted.
+    Event.objects.create(complaint=complaint, kind=Event.Kind.DISPUTED, created_at=wib(2026, 11, 2))
+
+
+def test_satisfaction_reopens_and_disputes_weigh_in(agencies, make_complaint):
+    settings = ReportSettings.load()
+    settings.min_volume, settings.prior_strength = 10, 0
+    settings.save()
+    _judged(agencies["a"], SEP, 45, 50)
+    _judged(agencies["b"], SEP, 45, 50)
+    _judged(agencies["c"], SEP, 45, 50)
+    for _ in range(4):
+        _answered(make_complaint, agencies["a"], rating=5)
+        _answered(make_complaint, agencies["b"], disputed=True, rating=1)
+    card = scoring.scorecard(SEP)
+    by = {s.agency.code: s for s in card.scores}
+    a, b, c = by["a"], by["b"], by["c"]
+    # Same timeliness; a's citizens were satisfied, b's disputed every answer.
+    assert a.parts == pytest.approx(
+        {"timeliness": 0.9, "satisfaction": 1.0, "reopen": 1.0, "disputes": 1.0}
+    )
+    assert b.parts == pytest.approx(
+        {"timeliness": 0.9, "satisfaction": 0.0, "reopen": 0.0, "disputes": 0.0}
+    )
+    assert a.score == pytest.approx(0.7 * 0.9 + 0.3)
+    assert b.score == pytest.approx(0.7 * 0.9 / 1.0)
+    # c has no answers in the data: only its timeliness counts, at its full value.
+    assert c.parts == {"timeliness": pytest.approx(0.9)} and c.score == pytest.approx(0.9)
+    assert a.rank == 1 and b.rank == 3
+
+    # The weights are the city's: timeliness alone makes the three equal again.
+    settings.weight_satisfaction = settings.weight_reopen = settings.weight_disputes = 0
+    settings.save()
+    card = scoring.scorecard(SEP)
+    assert {s.agency.code: s.score for s in card.ranked} == pytest.approx(
+        {"a": 0.9, "b": 0.9, "c": 0.9}
+    )
+
+
+def test_timeliness_must_weigh(db):
+    from django.core.exceptions import ValidationError
+
+    settings = ReportSettings.load()
+    settings.weight_timeliness = 0
+    with pytest.raises(ValidationError):
+        settings.clean()
+
+
+def test_the_scorecard_page_documents_the_rules(client, agencies):
+    settings = ReportSettings.load()
+    settings.publish_scorecard = True
+    settings.weight_satisfaction = Decimal("0.25")
+    settings.save()
+    page = client.get("/publik/skor/").content.decode()
+    assert "Kepuasan pelapor (bintang 1–5): bobot 0,25" in page or "bobot 0.25" in page
+    assert "Teguran pertama" in page
