@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from aduan.core.models import RUNNING_CLOCK_STATUSES, Complaint
+from aduan.core.permissions import has_perm
 
-from .alerts import STAGE_NAMES
 from .display import describe_due
-from .models import EscalationFiring
+from .models import EscalationFiring, Stage
 from .store import get_calendar
 
 BOARD_LIMIT = 1000
@@ -50,6 +50,8 @@ def board(request):
     levels = _escalation_levels([c.pk for c in rows])
     calendar = get_calendar()
     groups: dict[object, dict] = {}
+    sees_all = has_perm(request.user, "view_all")
+    mine = request.user.agency_id if request.user.is_agency_staff else None
     for complaint in rows:
         agency = complaint.lead_agency if complaint.due_stage != "dispatch" else None
         key = agency.pk if agency else None
@@ -61,7 +63,10 @@ def board(request):
                 "code": complaint.code,
                 "category": complaint.category.name if complaint.category_id else "",
                 "kelurahan": complaint.kelurahan.name if complaint.kelurahan_id else "",
-                "stage": STAGE_NAMES.get(complaint.due_stage, complaint.due_stage),
+                "stage": _stage_label(complaint.due_stage),
+                # The page of a complaint the viewer may open: every one for those who
+                # see all, their own agency's for agency staff.
+                "linked": sees_all or (mine is not None and complaint.lead_agency_id == mine),
                 "due_at": complaint.due_at,
                 "late": describe_due(complaint.due_at, now, calendar),
                 "level": levels.get(complaint.pk, ""),
@@ -74,6 +79,14 @@ def board(request):
         "deadlines/board.html",
         {"groups": ordered, "total": total, "shown": len(rows), "now": now},
     )
+
+
+def _stage_label(value: str) -> str:
+    """The stage's translated name; an unknown value as it is."""
+    try:
+        return Stage(value).label
+    except ValueError:
+        return value
 
 
 def _escalation_levels(complaint_ids: list[int]) -> dict[int, str]:

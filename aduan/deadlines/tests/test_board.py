@@ -94,3 +94,30 @@ def test_wrong_method(client, board_city, mira):
 def test_empty_board(client, city, mira):
     page = get_board(client, mira).content.decode()
     assert "Tidak ada aduan yang melewati tenggat" in page
+
+
+def test_rows_link_to_the_complaints_the_viewer_may_open(client, board_city, adi, dewi, mira):
+    late, stuck = board_city["late"], board_city["stuck"]
+    # Moderators open every complaint.
+    page = get_board(client, mira).content.decode()
+    assert f'href="/kantor/aduan/{late.code}/"' in page
+    assert f'href="/kantor/aduan/{stuck.code}/"' in page
+    # DPUPR's officer opens DPUPR's complaint, not the moderators' one.
+    page = get_board(client, adi).content.decode()
+    assert f'href="/kantor/aduan/{late.code}/"' in page
+    assert f'href="/kantor/aduan/{stuck.code}/"' not in page
+    # DLH's officer reads the row but has no link into another agency's complaint.
+    page = get_board(client, dewi).content.decode()
+    assert late.code in page and f'href="/kantor/aduan/{late.code}/"' not in page
+
+
+def test_stage_names_are_translated(client, board_city, mira):
+    client.force_login(mira)
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(URL, headers={"accept-language": "en"}).content.decode()
+    assert (
+        "Agency&#x27;s first response" in page
+        or "Agency’s first response" in page
+        or "Agency's first response" in page
+    )
+    assert "tanggapan pertama" not in page
