@@ -98,6 +98,17 @@ def _leader_record(request, pk) -> Sanction:
     return sanction
 
 
+def _step(request, done: str, transition, *args, **kwargs) -> bool:
+    """Run one transition of a sanction's life and say how it went."""
+    try:
+        transition(*args, **kwargs)
+    except sanctions.WrongState:
+        messages.error(request, WRONG_STATE)
+        return False
+    messages.success(request, done)
+    return True
+
+
 def _back(sanction: Sanction):
     return redirect("reports:sanctions_period", period=sanction.period)
 
@@ -106,11 +117,7 @@ def _back(sanction: Sanction):
 @login_required
 def approve_view(request, pk):
     sanction = _leader_record(request, pk)
-    try:
-        sanctions.approve(sanction, request.user)
-        messages.success(request, _("Langkah disetujui."))
-    except sanctions.WrongState:
-        messages.error(request, WRONG_STATE)
+    _step(request, _("Langkah disetujui."), sanctions.approve, sanction, request.user)
     return _back(sanction)
 
 
@@ -122,13 +129,16 @@ def amend_view(request, pk):
     if not form.is_valid():
         messages.error(request, _("Pilih langkah dan tuliskan alasan perubahannya."))
         return _back(sanction)
-    try:
-        sanctions.amend(
-            sanction, request.user, form.cleaned_data["level"], form.cleaned_data["reason"]
-        )
-        messages.success(request, _("Langkah diubah dan disetujui."))
-    except sanctions.WrongState:
-        messages.error(request, WRONG_STATE)
+    data = form.cleaned_data
+    _step(
+        request,
+        _("Langkah diubah dan disetujui."),
+        sanctions.amend,
+        sanction,
+        request.user,
+        data["level"],
+        data["reason"],
+    )
     return _back(sanction)
 
 
@@ -136,11 +146,13 @@ def amend_view(request, pk):
 @login_required
 def issue_view(request, pk):
     sanction = _leader_record(request, pk)
-    try:
-        sanctions.issue(sanction, request.user)
-        messages.success(request, _("Surat diterbitkan; kepala OPD diberi tahu."))
-    except sanctions.WrongState:
-        messages.error(request, WRONG_STATE)
+    _step(
+        request,
+        _("Surat diterbitkan; kepala OPD diberi tahu."),
+        sanctions.issue,
+        sanction,
+        request.user,
+    )
     return _back(sanction)
 
 
@@ -152,16 +164,16 @@ def review_view(request, pk):
     if not form.is_valid():
         messages.error(request, _("Pilih apakah perbaikan berhasil."))
         return _back(sanction)
-    try:
-        sanctions.review(
-            sanction,
-            actor=request.user,
-            held=form.cleaned_data["held"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, _("Tinjauan dicatat."))
-    except sanctions.WrongState:
-        messages.error(request, WRONG_STATE)
+    data = form.cleaned_data
+    _step(
+        request,
+        _("Tinjauan dicatat."),
+        sanctions.review,
+        sanction,
+        actor=request.user,
+        held=data["held"],
+        note=data["note"],
+    )
     return _back(sanction)
 
 
@@ -189,11 +201,7 @@ def acknowledge_view(request, pk):
     sanction = access_sanction(request.user, pk)
     if not may(request.user, "answer_sanction", sanction.agency_id):
         raise PermissionDenied
-    try:
-        sanctions.acknowledge(sanction, request.user)
-        messages.success(request, _("Surat diterima."))
-    except sanctions.WrongState:
-        messages.error(request, WRONG_STATE)
+    _step(request, _("Surat diterima."), sanctions.acknowledge, sanction, request.user)
     return redirect("reports:sanction", pk=sanction.pk)
 
 
