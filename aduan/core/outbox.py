@@ -2,8 +2,9 @@
 
 Several workers on several machines may run this at once. A row is claimed by setting
 ``locked_until`` inside a transaction that locked it with ``SKIP LOCKED`` (PostgreSQL),
-so two workers never take the same row; a worker that dies leaves a claim that simply
-expires.
+so two workers never take the same row. Claims are short (``CLAIM_SECONDS``) and renewed
+every ``HEARTBEAT_SECONDS`` while a message is being sent, so a worker that dies (killed,
+its machine gone) leaves claims that expire within seconds and another worker sends them.
 
 The guarantee, exactly:
 
@@ -11,9 +12,10 @@ The guarantee, exactly:
   with a compare-and-set on the ``locked_until`` it wrote and counts the attempt
   (committed before the send). When another worker has taken the row since (the claim
   ran out while earlier rows of the batch were sent), the compare-and-set finds
-  nothing and this worker skips the row. The renewed claim lasts ``CLAIM_SECONDS``,
-  far longer than any sender may take (HTTP gateways time out after
-  ``ADUAN_HTTP_TIMEOUT``, e-mail after ``senders.EMAIL_TIMEOUT``).
+  nothing and this worker skips the row. While the sender works (an HTTP gateway may
+  take up to ``ADUAN_HTTP_TIMEOUT``, e-mail ``senders.EMAIL_TIMEOUT``) a heartbeat
+  thread renews the claim, again by compare-and-set, every ``HEARTBEAT_SECONDS``; the
+  outcome is recorded only while the claim is still this worker's.
 - **At least once delivery, with a stable id.** A worker that stops between the
   gateway's acceptance and the recording of the outcome leaves the row pending with
   an expired claim; a later claim sends it again. That copy carries the same id as the
@@ -31,6 +33,8 @@ The guarantee, exactly:
 from __future__ import annotations
 
 import logging
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -43,7 +47,10 @@ from .senders import PermanentSendError, message_key, sender_for
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 300
+# A dead worker's messages wait at most this long; a live one renews its claim every
+# HEARTBEAT_SECONDS while sending (three beats may be missed before the claim runs out).
+CLAIM_SECONDS = 15
+HEARTBEAT_SECONDS = 4
 
 
 def backoff(attempts: int) -> timedelta:
@@ -81,6 +88,43 @@ def _renew(message: OutboundMessage, now) -> bool:
         message.locked_until = until
         message.attempts += 1
     return bool(taken)
+
+
+@contextmanager
+def _heartbeat(message: OutboundMessage):
+    """Renew the claim on ``message`` while the block runs (a send of unknown length).
+
+    The renewal runs in a thread with its own database connection; it moves
+    ``message.locked_until`` forward only when the compare-and-set found the claim still
+    ours, and it has stopped before the block's outcome is recorded.
+    """
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(HEARTBEAT_SECONDS):
+                until = timezone.now() + timedelta(seconds=CLAIM_SECONDS)
+                kept = OutboundMessage.objects.filter(
+                    pk=message.pk,
+                    state=OutboundMessage.State.PENDING,
+                    locked_until=message.locked_until,
+                ).update(locked_until=until)
+                if not kept:
+                    log.warning("outbox %s: claim lost while sending", message.pk)
+                    return
+                message.locked_until = until
+        except Exception:  # a failed renewal only shortens the claim
+            log.exception("outbox %s: renewing the claim failed", message.pk)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"outbox-claim-{message.pk}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _fail(message: OutboundMessage, error: str, *, permanent: bool, now) -> None:
@@ -124,7 +168,8 @@ def deliver(message: OutboundMessage, now=None) -> bool | None:
             message_key(message),
         )
     try:
-        provider_id = sender_for(message.channel).send(message)
+        with _heartbeat(message):
+            provider_id = sender_for(message.channel).send(message)
     except Exception as exc:  # any sender failure is recorded, never lost
         _fail(
             message,

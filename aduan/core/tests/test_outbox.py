@@ -181,7 +181,7 @@ def test_crash_between_send_and_record_resends_once_with_the_same_id(db, recordi
     assert msg.state == OutboundMessage.State.PENDING and msg.attempts == 1
     assert msg.locked_until is not None
     # Nobody sends it while the crashed worker's claim lasts.
-    assert outbox.deliver_due(now=now + timedelta(seconds=60)) == (0, 0)
+    assert outbox.deliver_due(now=now + timedelta(seconds=outbox.CLAIM_SECONDS - 1)) == (0, 0)
     recording.crash_after_send = False
     later = now + timedelta(seconds=outbox.CLAIM_SECONDS + 1)
     with caplog.at_level("WARNING", logger="aduan.core.outbox"):

@@ -1,54 +1,66 @@
 import logging
 import signal
-import time
+import threading
 
-from django.core.management.base import BaseCommand
-from django.db import close_old_connections, connection
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
-from aduan.core import jobs
-from aduan.core.outbox import deliver_due
+from aduan.core import jobs, metrics, tasks
 
 log = logging.getLogger("aduan.worker")
 
 
 class Command(BaseCommand):
-    help = "Run background work: deliver the outbox and run periodic jobs, until stopped."
+    help = (
+        "Run background work (the outbox and the periodic jobs) until stopped. On PostgreSQL "
+        "any number of workers may run, on any machines; on SQLite, one."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
-        parser.add_argument("--interval", type=float, default=2.0, help="Seconds between passes.")
+        parser.add_argument(
+            "--queues",
+            default=",".join(jobs.QUEUES),
+            help=f"Comma-separated queues to serve (default: all of {', '.join(jobs.QUEUES)}).",
+        )
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=1,
+            help="Jobs run at once per queue (PostgreSQL only).",
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="Run every job once in this process, then exit."
+        )
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=2.0,
+            help="Seconds between passes of the built-in (SQLite) runner.",
+        )
 
-    def handle(self, *args, once=False, interval=2.0, **options):
-        self.stopping = False
+    def handle(self, *args, queues, concurrency=1, once=False, interval=2.0, **options):
+        wanted = [q.strip() for q in queues.split(",") if q.strip()]
+        unknown = sorted(set(wanted) - set(jobs.QUEUES))
+        if unknown or not wanted:
+            raise CommandError(
+                f"unknown queue(s) {', '.join(unknown) or '(none)'}; "
+                f"choose from {', '.join(jobs.QUEUES)}"
+            )
+        runner = settings.ADUAN_JOB_RUNNER
+        self.stdout.write(f"aduan worker started ({runner}; queues: {', '.join(wanted)})")
+        if not once:
+            metrics.start_worker_server()  # ADUAN_WORKER_METRICS_PORT; off when 0
+        if once:
+            tasks.run_once(wanted)
+        elif runner == "procrastinate":
+            tasks.run_procrastinate(wanted, concurrency=concurrency)
+        else:
+            stop = threading.Event()
 
-        def stop(signum, frame):
-            self.stopping = True
+            def on_signal(signum, frame):
+                stop.set()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGINT, stop)
-        last_run: dict[str, float] = {}
-        self.stdout.write("aduan worker started")
-        while not self.stopping:
-            # Drop connections the database closed while we slept; never one that
-            # is inside a transaction (the caller's, e.g. a test's).
-            if not connection.in_atomic_block:
-                close_old_connections()
-            try:
-                sent, failed = deliver_due()
-                if sent or failed:
-                    log.info("outbox: %s sent, %s failed", sent, failed)
-                now = time.monotonic()
-                for job in jobs.registered():
-                    if once or now - last_run.get(job.name, -1e9) >= job.every_seconds:
-                        last_run[job.name] = now
-                        result = job.func()
-                        if result:
-                            log.info("job %s: %s", job.name, result)
-            except Exception:  # the loop survives a bad pass; the next one retries
-                log.exception("worker pass failed")
-                if once:
-                    raise
-            if once:
-                break
-            time.sleep(interval)
+            signal.signal(signal.SIGTERM, on_signal)
+            signal.signal(signal.SIGINT, on_signal)
+            tasks.run_builtin(wanted, interval, stop)
         self.stdout.write("aduan worker stopped")
