@@ -1,5 +1,6 @@
 """The domain core: areas, agencies, categories, complaints and their events."""
 
+import re
 import secrets
 import zoneinfo
 from decimal import Decimal
@@ -8,8 +9,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +241,50 @@ class Outcome(models.TextChoices):
     CANNOT_ACT = "tidak_dapat", _("Tidak dapat ditindaklanjuti")
 
 
+# The fields the stored public text is made from, and the stored fields themselves.
+PUBLIC_SOURCE_FIELDS = frozenset(
+    {"text", "address", "answer", "outcome_note", "budget_plan", "reporter_name"}
+)
+PUBLIC_STORED_FIELDS = (
+    "public_text",
+    "public_address",
+    "public_answer",
+    "public_outcome_note",
+    "public_budget_plan",
+    "public_fingerprint",
+)
+
+
+# Staff full-text search on PostgreSQL: the expression of the GIN index ``complaint_fts``
+# (migration 0010), words in the 'simple' configuration (no stemming: Indonesian) after
+# ``aduan_unaccent`` (the unaccent extension where it exists). A query must spell the same
+# expression for the index to answer it.
+SEARCH_DOCUMENT_SQL = (
+    "to_tsvector('simple'::regconfig, aduan_unaccent("
+    "replace(coalesce({table}code, ''), '-', ' ') || ' ' || coalesce({table}text, '') || ' ' || "
+    "coalesce({table}address, '')))"
+)
+_SEARCH_WORD_RE = re.compile(r"\w+")
+
+
+def text_search(text: str) -> Q | None:
+    """Complaints whose code, text or address hold every word of ``text`` (a word may be
+    the start of one: "lamp" finds "lampu"), through the GIN index; ``None`` when
+    ``text`` has no word or the database is not PostgreSQL (the caller falls back)."""
+    words = [w.lower() for w in _SEARCH_WORD_RE.findall(text)][:10]
+    if connection.vendor != "postgresql" or not words:
+        return None
+    query = " & ".join(f"{word}:*" for word in words)
+    document = SEARCH_DOCUMENT_SQL.format(table='"core_complaint".')
+    # The SQL is constant; the words go in as a parameter.
+    matches = RawSQL(  # noqa: S611
+        f"{document} @@ to_tsquery('simple'::regconfig, aduan_unaccent(%s))",
+        [query],
+        output_field=models.BooleanField(),
+    )
+    return Q(matches)
+
+
 class ComplaintQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
@@ -333,6 +379,17 @@ class Complaint(models.Model):
     resolution_due_at = models.DateTimeField(null=True, blank=True)
     # Bumped by every transition: a stale form cannot silently overwrite a newer change.
     version = models.PositiveIntegerField(default=1)
+    # The public text, masked and redacted when written (``core.disclosure`` computes it
+    # on every write of its sources), so public lists do not mask per row per request.
+    # ``public_fingerprint`` names the sources and rules it was made from; a row whose
+    # fingerprint does not match is masked on read instead (see ``disclosure``). The
+    # database default lets a process of the previous release insert rows meanwhile.
+    public_text = models.TextField(blank=True, editable=False, db_default="")
+    public_address = models.TextField(blank=True, editable=False, db_default="")
+    public_answer = models.TextField(blank=True, editable=False, db_default="")
+    public_outcome_note = models.TextField(blank=True, editable=False, db_default="")
+    public_budget_plan = models.TextField(blank=True, editable=False, db_default="")
+    public_fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_default="")
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -358,6 +415,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs):
+        # Every write of a public text's source stores its masked form with it.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or PUBLIC_SOURCE_FIELDS.intersection(update_fields):
+            from .disclosure import store_public_fields  # same layer; disclosure imports us
+
+            if store_public_fields(self) and update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *PUBLIC_STORED_FIELDS}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -492,6 +559,20 @@ class Redaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id}: {self.reason}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .disclosure import refresh_public_fields
+
+        refresh_public_fields(self.complaint_id)
+
+    def delete(self, *args, **kwargs):
+        complaint_id = self.complaint_id
+        result = super().delete(*args, **kwargs)
+        from .disclosure import refresh_public_fields
+
+        refresh_public_fields(complaint_id)
+        return result
 
 
 class CodeSequence(models.Model):

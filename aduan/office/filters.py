@@ -16,6 +16,7 @@ from aduan.core.models import (
     Kelurahan,
     Kind,
     Status,
+    text_search,
 )
 from aduan.lib.codes import normalize_code
 
@@ -160,4 +161,5 @@ def search(text: str) -> Q:
     if code:
         return Q(code=code)
     text = text.strip()
-    return Q(code__icontains=text) | Q(text__icontains=text)
+    # PostgreSQL: full-text search through its GIN index; SQLite: a substring match.
+    return text_search(text) or Q(code__icontains=text) | Q(text__icontains=text)
