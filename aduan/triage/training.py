@@ -14,20 +14,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-import numpy as np
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from sklearn.metrics import precision_recall_fscore_support
 
 from aduan.core.models import MODERATOR_STATUSES, Category, Complaint, Event
-from aduan.lib.routing import NEVER, RoutingModel, choose_threshold, read_labelled_csv
+from aduan.lib.routing import RoutingModel, order_by_date, read_labelled_csv
 
 from .models import (
-    THRESHOLD_GRID,
     Review,
     RoutingModelVersion,
     Target,
@@ -39,7 +35,6 @@ log = logging.getLogger("aduan.triage")
 
 # Fewer labelled complaints than this teach nothing worth suggesting.
 MIN_ROWS = 20
-FOLDS = 5
 # A claimed training that never finished (a killed worker) stops blocking after this.
 STALE_AFTER = timedelta(hours=3)
 # Fields a CSV column can stand for, so the model sees them as it will on new complaints.
@@ -155,106 +150,44 @@ def count_new_decisions(since=None) -> int:
 # -- honest figures ----------------------------------------------------------------------------
 
 
-def _fold_ids(labels: list[str], folds: int, ordered: bool, seed: int) -> list[int]:
-    n = len(labels)
-    if ordered:
-        # Rows are in date order: each fold is a period, as the real test (newer
-        # complaints) will be.
-        return [i * folds // n for i in range(n)]
-    # Dealt per label, so each fold has its share of every agency.
-    rng = random.Random(seed)
-    ids = [0] * n
-    by_label: dict[str, list[int]] = {}
-    for i, label in enumerate(labels):
-        by_label.setdefault(label, []).append(i)
-    turn = 0
-    for label in sorted(by_label):
-        rows = by_label[label]
-        rng.shuffle(rows)
-        for i in rows:
-            ids[i] = turn % folds
-            turn += 1
-    return ids
+def metrics_of(model: RoutingModel, precision_target: float) -> dict:
+    """What the model's own selection measured on the most recent slice of its history.
 
-
-def cross_validate(
-    dataset: Dataset,
-    precision_target: float,
-    folds: int = FOLDS,
-    ordered: bool = True,
-    seed: int = 0,
-) -> dict:
-    """Out-of-fold figures on the training data, and the auto-dispatch thresholds.
-
-    Every fold's model is trained exactly as the final one; a complaint whose label is
-    missing from its fold's training part counts as an error.
+    ``auto_dispatch`` counts what the per-agency guard lets through; ``thresholds`` and
+    ``guard`` hold, per stored precision target, the threshold and the blocked labels.
     """
-    n = len(dataset)
-    folds = min(folds, n)
-    extras = dataset.extras or None
-    empty = {
-        "folds": 0,
-        "n": n,
-        "accuracy": None,
-        "macro_f1": None,
-        "per_class": {},
-        "auto_dispatch": {
-            "precision_target": precision_target,
-            "threshold": NEVER,
-            "coverage": 0.0,
-            "precision": None,
-        },
-        "thresholds": {str(t): NEVER for t in THRESHOLD_GRID},
-    }
-    if folds < 2 or len(set(dataset.labels)) < 2:
-        return empty
-    ids = _fold_ids(dataset.labels, folds, ordered, seed)
-    predicted = [""] * n
-    confidence = np.zeros(n)
-    for k in range(folds):
-        train = [i for i in range(n) if ids[i] != k]
-        held = [i for i in range(n) if ids[i] == k]
-        if not train or not held:
-            continue
-        model = RoutingModel().fit(
-            [dataset.texts[i] for i in train],
-            [dataset.labels[i] for i in train],
-            [extras[i] for i in train] if extras else None,
-        )
-        got, conf = model.predict_many(
-            [dataset.texts[i] for i in held], [extras[i] for i in held] if extras else None
-        )
-        for i, label, c in zip(held, got, conf, strict=True):
-            predicted[i] = label
-            confidence[i] = float(c)
-    truth = np.asarray(dataset.labels, dtype=object)
-    guess = np.asarray(predicted, dtype=object)
-    correct = truth == guess
-    labels = sorted(set(dataset.labels) | ({p for p in predicted if p}))
-    precision, recall, f1, support = precision_recall_fscore_support(
-        dataset.labels, predicted, labels=labels, zero_division=0
-    )
-    threshold, achieved, coverage = choose_threshold(truth, guess, confidence, precision_target)
+    selection = model.selection
+    chosen = (selection.get("candidates") or {}).get(selection.get("chosen"), {})
+    threshold, _ = model.auto_for(precision_target)
+    entry = model.auto.get(str(precision_target), {})
     return {
-        "folds": folds,
-        "ordered_folds": ordered,
-        "n": n,
-        "accuracy": float(correct.mean()),
-        "macro_f1": float(np.mean(f1)),
-        "per_class": {
-            label: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, p, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
-        },
+        "method": "recent holdout",
+        "n": model.n_train,
+        "n_holdout": (selection.get("holdout") or {}).get("n", 0),
+        "pipeline": selection.get("chosen"),
+        "fallback": bool(selection.get("fallback")),
+        "accuracy": chosen.get("accuracy"),
+        "macro_f1": chosen.get("macro_f1"),
+        "per_class": selection.get("per_class") or {},
         "auto_dispatch": {
             "precision_target": precision_target,
             "threshold": float(threshold),
-            "coverage": float(coverage),
-            "precision": achieved,
+            "coverage": float(entry.get("guarded_coverage") or 0.0),
+            "precision": entry.get("guarded_precision"),
         },
-        "thresholds": {
-            str(t): float(choose_threshold(truth, guess, confidence, t)[0]) for t in THRESHOLD_GRID
-        },
+        "thresholds": {t: float(v["threshold"]) for t, v in model.auto.items()},
+        "guard": {t: list(v["blocked"]) for t, v in model.auto.items()},
+        "selection": {k: v for k, v in selection.items() if k != "per_class"},
     }
+
+
+def category_table() -> dict[str, str]:
+    """The city's category-to-agency table: category name -> agency code (active ones)."""
+    return dict(
+        Category.objects.filter(is_active=True, agency__is_active=True).values_list(
+            "name", "agency__code"
+        )
+    )
 
 
 # -- versions ------------------------------------------------------------------------------------
@@ -266,16 +199,20 @@ def fit_version(
     *,
     source: str,
     precision_target: float,
-    folds: int = FOLDS,
-    ordered: bool = True,
     activate: bool = True,
     trained_by: str = "",
 ) -> RoutingModelVersion:
-    """Evaluate by cross-validation, train on everything, store (and activate) a version."""
+    """Train on ``dataset`` (oldest first): the model selects its pipeline, threshold and
+    per-agency guard on the most recent slice, then refits on everything. Store (and
+    activate) a version. With too little history the agency model is led by the category
+    table and never auto-dispatches."""
     if len(dataset) == 0:
         raise ValueError("no labelled complaints to train on")
-    metrics = cross_validate(dataset, precision_target, folds=folds, ordered=ordered)
-    model = RoutingModel().fit(dataset.texts, dataset.labels, dataset.extras or None)
+    table = category_table() if target == Target.AGENCY else None
+    model = RoutingModel(precision_target=precision_target).fit(
+        dataset.texts, dataset.labels, dataset.extras or None, table=table
+    )
+    metrics = metrics_of(model, precision_target)
     version = RoutingModelVersion.objects.create(
         target=target,
         source=source[:200],
@@ -291,10 +228,11 @@ def fit_version(
     if activate:
         activate_version(version)
     log.info(
-        "routing model v%s (%s) trained on %s complaints: accuracy %s",
+        "routing model v%s (%s) trained on %s complaints: %s, accuracy %s",
         version.pk,
         target,
         version.n_train,
+        metrics["pipeline"],
         metrics.get("accuracy"),
     )
     return version
@@ -371,15 +309,17 @@ def train_from_database(
     activate: bool = True,
     trigger: str = "command",
     trained_by: str = "",
-    folds: int = FOLDS,
     precision_target: float | None = None,
     min_rows: int = MIN_ROWS,
+    folds: int | None = None,
     refresh: bool = True,
 ) -> list[RoutingModelVersion]:
     """Train a version per target from the moderators' decisions; return the new versions.
 
     A target with fewer than ``min_rows`` labelled complaints (or a single label) is
-    skipped. With ``refresh`` the moderator queue's suggestions are recomputed with the new
+    skipped. ``folds`` is ignored: kept for older callers, from when figures came from
+    cross-validation (the model now measures itself on its most recent slice). With
+    ``refresh`` the moderator queue's suggestions are recomputed with the new
     models. Raises TrainingBusy when another training runs.
     """
     target_precision = precision_target or TriageSettings.load().precision_target
@@ -395,8 +335,6 @@ def train_from_database(
                 dataset,
                 source="database",
                 precision_target=target_precision,
-                folds=folds,
-                ordered=True,
                 activate=activate,
                 trained_by=trained_by or trigger,
             )
@@ -419,23 +357,28 @@ def train_from_csv(
     activate: bool = True,
     trigger: str = "command",
     trained_by: str = "",
-    folds: int = FOLDS,
     precision_target: float | None = None,
+    date_column: str | None = None,
 ) -> RoutingModelVersion:
     """Train a version from an archive CSV (any column names).
 
     ``extra_columns`` maps a column to the field it holds ("category", "kelurahan",
     "channel"), so the model meets it again on new complaints. Rows with an empty text or
-    label are skipped and counted in ``n_skipped``.
+    label are skipped and counted in ``n_skipped``. The rows' order is taken as time order,
+    unless ``date_column`` names the column to sort them by (undated rows are skipped).
     """
     extra_columns = extra_columns or {}
-    rows, skipped = read_labelled_csv(path, text_column, label_column, list(extra_columns) or None)
+    wanted = list(extra_columns) + ([date_column] if date_column else [])
+    rows, skipped = read_labelled_csv(path, text_column, label_column, wanted or None)
+    if date_column:
+        rows, undated = order_by_date(rows, date_column)
+        skipped += undated
     dataset = Dataset(skipped=skipped)
     for row in rows:
         dataset.texts.append(row[0])
         dataset.labels.append(row[1])
         if extra_columns:
-            extra = row[2] if len(row) > 2 else {}
+            extra = (row[2] if len(row) > 2 else None) or {}
             dataset.extras.append({extra_columns[k]: v for k, v in extra.items()})
     if len(dataset) == 0:
         raise ValueError(f"no usable rows in {path} ({skipped} skipped)")
@@ -446,9 +389,6 @@ def train_from_csv(
             dataset,
             source=f"csv:{os.path.basename(path)}",
             precision_target=target_precision,
-            folds=folds,
-            # An archive's order is unknown: stratified random folds.
-            ordered=False,
             activate=activate,
             trained_by=trained_by or trigger,
         )

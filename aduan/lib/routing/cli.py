@@ -1,11 +1,15 @@
 """Command line for the routing model: evaluate on a date split, or train and save a model.
 
     python -m aduan.lib.routing evaluate --train old.csv --test new.csv \\
-        --text-column isi --label-column opd [--extra-column kategori ...]
+        --text-column isi --label-column opd [--extra-column kategori ...] \\
+        [--date-column tanggal]
     python -m aduan.lib.routing train --csv all.csv --text-column isi --label-column opd \\
         --out model.bin
 
-``evaluate`` prints exactly one JSON object on stdout; progress and errors go to stderr.
+``evaluate`` prints exactly one JSON object on stdout (its "selection" key says which pipeline
+the model chose and every candidate's scores on the recent slice); progress, a summary of the
+selection and errors go to stderr. Rows are taken in file order as time order, unless
+``--date-column`` names a column to sort them by.
 """
 
 import argparse
@@ -14,7 +18,7 @@ import sys
 import time
 
 from .csvio import MissingColumnError, read_labelled_csv
-from .evaluation import evaluate, split_rows
+from .evaluation import evaluate, order_by_date, split_rows
 from .model import DEFAULT_PARAMS, RoutingModel
 
 
@@ -39,7 +43,13 @@ def _parser():
             action="append",
             default=[],
             metavar="KEY=VALUE",
-            help="override a model setting (repeatable), e.g. class_weight=sqrt or C=0.3",
+            help="override a model setting (repeatable), e.g. pipeline=svm or svm_C=0.3",
+        )
+        sub.add_argument(
+            "--date-column",
+            metavar="COLUMN",
+            help="column with the complaint's date (e.g. 2022-12-20 15:21:00, or ISO): rows "
+            "are put in date order; without it the row order is taken as time",
         )
         sub.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -52,15 +62,7 @@ def _parser():
         default=0.97,
         help="auto-dispatch precision (default 0.97)",
     )
-    ev.add_argument(
-        "--folds", type=int, default=5, help="cross-validation folds for the threshold (default 5)"
-    )
     ev.add_argument("--seed", type=int, default=0)
-    ev.add_argument(
-        "--ordered-folds",
-        action="store_true",
-        help="the training file is sorted by date: make each fold a period, not a random share",
-    )
     columns(ev)
 
     tr = commands.add_parser("train", help="train on a file and write the model")
@@ -68,6 +70,17 @@ def _parser():
     tr.add_argument("--out", required=True, help="file to write the model bytes to")
     columns(tr)
     return parser
+
+
+def describe_selection(selection):
+    """A few lines for people: the chosen pipeline, why, and every candidate's scores."""
+    lines = [f"selected pipeline: {selection.get('chosen')} ({selection.get('reason')})"]
+    for name, figures in (selection.get("candidates") or {}).items():
+        lines.append(
+            f"  {name:<13} accuracy {figures['accuracy']:.3f}  macro-F1 {figures['macro_f1']:.3f}"
+            f"  coverage {figures['coverage']:.3f}  score {figures['score']:.3f}"
+        )
+    return "\n".join(lines)
 
 
 def _params(pairs):
@@ -103,9 +116,20 @@ def main(argv=None, stdout=None, stderr=None):
 
     def read(path):
         progress(f"reading {path}")
-        return read_labelled_csv(
-            path, args.text_column, args.label_column, args.extra_column or None
+        columns = list(args.extra_column)
+        if args.date_column:
+            columns.append(args.date_column)
+        rows, skipped = read_labelled_csv(
+            path, args.text_column, args.label_column, columns or None
         )
+        if args.date_column:
+            rows, undated = order_by_date(rows, args.date_column)
+            if undated:
+                progress(f"{undated} rows of {path} without a readable date left out")
+            skipped += undated
+            if not args.extra_column:
+                rows = [row[:2] for row in rows]
+        return rows, skipped
 
     try:
         params = _params(args.param)
@@ -116,14 +140,13 @@ def main(argv=None, stdout=None, stderr=None):
                 train_rows,
                 test_rows,
                 precision_target=args.precision_target,
-                folds=args.folds,
                 seed=args.seed,
                 params=params,
                 progress=progress,
-                ordered_folds=args.ordered_folds,
             )
             result["skipped_train"] += train_skipped
             result["skipped_test"] += test_skipped
+            progress(describe_selection(result["selection"]))
         else:
             rows, skipped = read(args.csv)
             texts, labels, extras, more_skipped = split_rows(rows)
@@ -132,6 +155,7 @@ def main(argv=None, stdout=None, stderr=None):
             progress(f"training on {len(texts)} complaints")
             started = time.perf_counter()
             model = RoutingModel(**params).fit(texts, labels, extras)
+            progress(describe_selection(model.selection))
             data = model.to_bytes()
             with open(args.out, "wb") as handle:
                 handle.write(data)
@@ -141,6 +165,7 @@ def main(argv=None, stdout=None, stderr=None):
                 "n_train": model.n_train,
                 "skipped": skipped + more_skipped,
                 "classes": model.classes_,
+                "selection": model.selection,
                 "seconds": round(time.perf_counter() - started, 2),
             }
     except (OSError, MissingColumnError, ValueError) as exc:

@@ -1,47 +1,67 @@
-"""Honest evaluation of a routing model on a date split, and the auto-dispatch threshold."""
+"""Honest evaluation of a routing model on a date split, and ordering rows by date."""
 
+import datetime
 import sys
 
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from .folds import fold_ids
 from .model import RoutingModel
 from .text import normalize_text
+from .thresholds import NEVER, choose_threshold
 
-# A threshold no confidence reaches: the model never dispatches on its own. Clearly above 1.0
-# rather than the next float, so it stays out of reach even after a cast to float32.
-NEVER = 1.01
+__all__ = ["NEVER", "choose_threshold", "evaluate", "order_by_date", "parse_date", "split_rows"]
+
+_DATE_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y",
+)
 
 
-def choose_threshold(y_true, y_pred, confidences, precision_target):
-    """Return ``(threshold, achieved_precision, coverage)`` for auto-dispatch.
+def parse_date(value):
+    """A city export's date ("2022-12-20 15:21:00", ISO 8601, "20/12/2022") as a naive
+    datetime (an aware one is turned into UTC first); ValueError for anything else."""
+    text = (value or "").strip()
+    if not text:
+        raise ValueError("empty date")
+    try:
+        parsed = datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = None
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = datetime.datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            raise ValueError(f"unreadable date {value!r}") from None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(datetime.UTC).replace(tzinfo=None)
+    return parsed
 
-    A prediction is auto-dispatched when its confidence is ``>= threshold``. The threshold is
-    the smallest confidence value whose selected set (every prediction at or above it) is
-    right at least ``precision_target`` of the time, which maximises coverage (the selected
-    share of all predictions). When no threshold reaches the target, the answer is
-    ``(NEVER, None, 0.0)``: ``NEVER`` is above 1.0, so nothing is dispatched.
-    """
-    y_true = np.asarray(y_true, dtype=object)
-    y_pred = np.asarray(y_pred, dtype=object)
-    confidences = np.asarray(confidences, dtype=np.float64)
-    if not (len(y_true) == len(y_pred) == len(confidences)):
-        raise ValueError("y_true, y_pred and confidences must have the same length")
-    if len(confidences) == 0:
-        return NEVER, None, 0.0
-    order = np.argsort(-confidences, kind="stable")
-    conf = confidences[order]
-    correct = np.cumsum(y_true[order] == y_pred[order])
-    selected = np.arange(1, len(conf) + 1)
-    # Only cut after the last of a run of equal confidences: ">= t" takes the whole run.
-    cuts = np.flatnonzero(np.append(conf[1:] != conf[:-1], True))
-    # Integer comparison with a hair of tolerance, so 97/100 meets a 0.97 target exactly.
-    reaches = correct[cuts] >= precision_target * selected[cuts] - 1e-9
-    if not reaches.any():
-        return NEVER, None, 0.0
-    cut = cuts[np.flatnonzero(reaches)[-1]]
-    return float(conf[cut]), float(correct[cut] / selected[cut]), float(selected[cut] / len(conf))
+
+def order_by_date(rows, date_column):
+    """Sort ``(text, label, extra)`` rows by ``extra[date_column]``, oldest first (stable),
+    and drop that column from the extras. Returns ``(rows, undated)``: rows whose date is
+    missing or unreadable are left out and counted. An extra left empty becomes absent."""
+    dated, undated = [], 0
+    for position, row in enumerate(rows):
+        extra = dict(row[2]) if len(row) > 2 and row[2] else {}
+        raw = extra.pop(date_column, None)
+        try:
+            when = parse_date(raw)
+        except ValueError:
+            undated += 1
+            continue
+        dated.append((when, position, (row[0], row[1], extra or None)))
+    dated.sort(key=lambda item: (item[0], item[1]))
+    return [row for _, _, row in dated], undated
 
 
 def split_rows(rows):
@@ -64,67 +84,16 @@ def split_rows(rows):
     return texts, labels, extras, skipped
 
 
-def out_of_fold(normalized, labels, extras, folds, seed, params=None, progress=None, ordered=False):
-    """Cross-validated predictions on the training data: ``(predicted, confidences)``.
+def evaluate(train_rows, test_rows, precision_target=0.97, seed=0, params=None, progress=None):
+    """Train on ``train_rows`` (in time order, oldest first), score on ``test_rows``.
 
-    Each fold's model is trained exactly as the final model is (its own vocabulary and
-    calibration), so the confidences are on the scale the final model will produce. Folds are
-    stratified at random, or with ``ordered`` consecutive blocks of rows: for rows sorted by
-    date, each fold is then a period, and the estimate feels the drift of language and topics
-    over time as the real test on newer complaints will.
-    """
-    n = len(labels)
-    predicted = [None] * n
-    confidences = np.zeros(n)
-    folds = min(folds, n)
-    if folds < 2:
-        return None, None
-    if ordered:
-        ids = np.arange(n) * folds // n
-    else:
-        ids = fold_ids(np.asarray(labels, dtype=object), folds, seed)
-    for k in range(folds):
-        if progress:
-            progress(f"fold {k + 1}/{folds}")
-        train = np.flatnonzero(ids != k)
-        held = np.flatnonzero(ids == k)
-        if not len(train) or not len(held):
-            # Possible with a handful of rows; their predictions stay missing, i.e. wrong.
-            continue
-        model = RoutingModel(**(params or {}))
-        model._fit_normalized(
-            [normalized[i] for i in train],
-            [labels[i] for i in train],
-            [extras[i] for i in train] if extras is not None else None,
-        )
-        proba = model._proba_normalized(
-            [normalized[i] for i in held], [extras[i] for i in held] if extras is not None else None
-        )
-        best = proba.argmax(axis=1)
-        for i, b, c in zip(held, best, proba[np.arange(len(held)), best], strict=True):
-            predicted[i] = model.classes_[b]
-            confidences[i] = c
-    return predicted, confidences
-
-
-def evaluate(
-    train_rows,
-    test_rows,
-    precision_target=0.97,
-    folds=5,
-    seed=0,
-    params=None,
-    progress=None,
-    ordered_folds=False,
-):
-    """Train on ``train_rows``, score on ``test_rows``; rows are ``(text, label[, extra])``.
-
-    The auto-dispatch threshold is chosen from out-of-fold predictions on the training rows
-    alone; test labels are used only for scoring. Test labels never seen in training count as
-    errors. ``ordered_folds`` makes the folds consecutive blocks of ``train_rows`` (see
-    ``out_of_fold``); only use it when the rows are in date order. ``macro_f1`` is scikit-learn's unweighted mean of per-label F1 over the labels that
-    occur in the test set or among the predictions (a label never predicted scores 0).
-    ``auto_dispatch.precision`` is None when nothing reaches the threshold.
+    Everything is chosen from the training rows alone: the model selects its pipeline, its
+    calibration, the auto-dispatch threshold and the per-label guard on the most recent slice
+    of them; test labels are used only for scoring. Test labels never seen in training count
+    as errors. ``macro_f1`` is scikit-learn's unweighted mean of per-label F1 over the labels
+    that occur in the test set or among the predictions (a label never predicted scores 0).
+    ``auto_dispatch`` counts a prediction as dispatched when its confidence reaches the
+    threshold and the guard allows its label; its ``precision`` is None when none is.
     """
     progress = progress or (lambda message: None)
     train_texts, train_labels, train_extras, skipped_train = split_rows(train_rows)
@@ -142,17 +111,10 @@ def evaluate(
     train_norm = [normalize_text(t) for t in train_texts]
     test_norm = [normalize_text(t) for t in test_texts]
 
-    oof_pred, oof_conf = out_of_fold(
-        train_norm, train_labels, train_extras, folds, seed, params, progress, ordered_folds
-    )
-    if oof_pred is None:
-        threshold = NEVER
-    else:
-        threshold, _, _ = choose_threshold(train_labels, oof_pred, oof_conf, precision_target)
-
-    progress("training the final model")
-    model = RoutingModel(**(params or {}))
+    progress("selecting on the most recent training complaints and training the final model")
+    model = RoutingModel(**{"seed": seed, "precision_target": precision_target, **(params or {})})
     model._fit_normalized(train_norm, train_labels, train_extras)
+    threshold, blocked = model.auto_for(precision_target)
     proba = model._proba_normalized(test_norm, test_extras)
     best = proba.argmax(axis=1)
     predicted = [model.classes_[b] for b in best]
@@ -165,7 +127,9 @@ def evaluate(
     precision, recall, f1, support = precision_recall_fscore_support(
         test_labels, predicted, labels=labels, zero_division=0
     )
-    selected = confidences >= threshold
+    blocked = set(blocked)
+    selected = (confidences >= threshold) & np.array([p not in blocked for p in predicted])
+    unguarded = confidences >= threshold
     return {
         "accuracy": float(correct.mean()),
         "macro_f1": float(np.mean(f1)),
@@ -178,7 +142,13 @@ def evaluate(
             "threshold": float(threshold),
             "coverage": float(selected.mean()),
             "precision": float(correct[selected].mean()) if selected.any() else None,
+            "blocked_labels": sorted(blocked),
+            "coverage_without_guard": float(unguarded.mean()),
+            "precision_without_guard": (
+                float(correct[unguarded].mean()) if unguarded.any() else None
+            ),
         },
+        "selection": model.selection,
         "n_train": len(train_texts),
         "n_test": len(test_texts),
         "skipped_train": skipped_train,

@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from .features import extra_tokens, word_ngrams
 from .text import PLACEHOLDERS
 
 # Words that carry no meaning a moderator could act on, even when the model leans on them:
@@ -32,39 +31,55 @@ def explain(model, normalized, label_index, n, extra=None):
     Neighbouring credited words are then joined into phrases, so the output reads like
     "lampu lalu lintas" rather than three separate words.
     """
-    coef = model._coef
-    others = np.delete(np.arange(coef.shape[0]), label_index)
-    direction = coef[label_index] - (coef[others].mean(axis=0) if len(others) else 0.0)
+    weights = model._weights  # (features, classes)
+    n_classes = weights.shape[1]
+
+    def direction(columns):
+        # Only the document's own features are read: no pass over the whole weight matrix.
+        rows = weights[np.asarray(columns, dtype=np.int64)]
+        own = rows[:, label_index]
+        if n_classes < 2:
+            return own
+        return own - (rows.sum(axis=1) - own) / (n_classes - 1)
+
     p = model.params
     words = normalized.split()
     credit = dict.fromkeys(words, 0.0)
     offset = 0
 
     word_block = model._blocks["word"]
-    for term, value in word_block.term_weights(word_ngrams(normalized, p["word_max_n"])).items():
-        share = value * p["word_weight"] * direction[offset + word_block._index[term]]
+    found = word_block.term_weights(normalized)
+    pushes = direction([offset + word_block.index[t] for t in found])
+    for (term, value), push in zip(found.items(), pushes, strict=True):
+        share = value * p["word_weight"] * push
         parts = term.split()
         for part in parts:
-            credit[part] += share / len(parts)
-    offset += len(word_block.vocabulary)
+            if part in credit:
+                credit[part] += share / len(parts)
+    offset += len(word_block.terms)
 
     char_block = model._blocks["char"]
+    grams_of_word = char_block.vectorizer.analyzer.grams_of_word
     owners = {}
     for word in credit:
-        for gram in set(model._char_grams.grams_of_word(word)):
+        for gram in set(grams_of_word(word)):
             owners.setdefault(gram, []).append(word)
-    for gram, value in char_block.term_weights(model._char_grams(normalized)).items():
-        share = value * p["char_weight"] * direction[offset + char_block._index[gram]]
+    found = char_block.term_weights(normalized)
+    pushes = direction([offset + char_block.index[g] for g in found])
+    for (gram, value), push in zip(found.items(), pushes, strict=True):
+        share = value * p["char_weight"] * push
         holders = owners.get(gram, ())
         for word in holders:
             credit[word] += share / len(holders)
-    offset += len(char_block.vocabulary)
+    offset += len(char_block.terms)
 
     fields = []
     extra_block = model._blocks.get("extra")
     if extra_block is not None and extra:
-        for token, value in extra_block.term_weights(extra_tokens(extra)).items():
-            score = value * p["extra_weight"] * direction[offset + extra_block._index[token]]
+        found = extra_block.term_weights(extra)
+        pushes = direction([offset + extra_block.index[t] for t in found])
+        for (token, value), push in zip(found.items(), pushes, strict=True):
+            score = value * p["extra_weight"] * push
             key, _, field_value = token.partition("=")
             fields.append((float(score), f"{key}: {field_value}"))
 

@@ -1,23 +1,51 @@
-"""The routing model: complaint text (plus optional structured fields) to agency or category."""
+"""The routing model: complaint text (plus optional structured fields) to agency or category.
+
+The model chooses itself on the city's own history. ``fit`` holds out the most recent slice
+of the (time-ordered) training rows, trains a few candidate pipelines on the older rows,
+scores them on that slice, keeps the best, and refits it on everything. The same slice fixes
+the confidence calibration, the auto-dispatch threshold for each precision target and the
+per-label guard (labels whose recent predictions miss the target never auto-dispatch). A
+history too short to hold anything out falls back to a plain model that never
+auto-dispatches, optionally led by a category-to-label table (see ``fit``).
+"""
 
 import dataclasses
 import datetime
+import warnings
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import SGDClassifier
-from sklearn.svm import LinearSVC
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.naive_bayes import ComplementNB
 
 from . import explain as _explain
 from . import storage
-from .features import CharGrams, TfidfBlock, extra_tokens, word_ngrams
+from .features import Counts
 from .folds import fold_ids
 from .text import normalize_text
+from .thresholds import NEVER, choose_threshold, guard
 
-# Chosen by measurement on the synthetic corpus (docs/benchmarks.md); every key can be
-# overridden through RoutingModel(**params) and is stored with the model.
+# Candidate pipelines: name -> (classifier, class_weight). "svm+lr" averages the two
+# calibrated score sets. The order breaks ties: simpler first.
+PIPELINES = {
+    "svm": ("svm", None),
+    "svm_balanced": ("svm", "balanced"),
+    "lr": ("lr", None),
+    "cnb": ("cnb", None),
+    "svm+lr": ("ensemble", None),
+}
+# Precision targets whose thresholds and guards every model stores.
+PRECISION_TARGETS = (0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99)
+
+# Settings are general practice for TF-IDF text classification, not tuned on any corpus of
+# ours (issue 13): what adapts to a city is the *choice* among candidates, made on its data.
 DEFAULT_PARAMS = {
+    # "auto" selects among ``candidates``; a pipeline name forces that one.
+    "pipeline": "auto",
+    "candidates": list(PIPELINES),
     "word_max_n": 2,
     "char_min_n": 2,
     "char_max_n": 5,
@@ -28,16 +56,30 @@ DEFAULT_PARAMS = {
     "word_weight": 1.0,
     "char_weight": 1.0,
     "extra_weight": 0.5,
-    # "sgd" (hinge loss, one-vs-rest, two threads) matches liblinear's "svm" in accuracy on the
-    # corpus and trains several times faster on 100,000 complaints.
-    "classifier": "sgd",
-    "C": 0.1,
-    "epochs": 10,
-    "loss": "hinge",
-    "average": False,
-    # None measured best on macro F1 (docs); "sqrt" and "balanced" stay available for a
-    # history whose tail of small agencies the unweighted model never predicts.
-    "class_weight": None,
+    # scikit-learn's default for LinearSVC; logistic regression on unit-length TF-IDF rows
+    # needs weaker regularisation than its default C=1 to fit at all. Both objectives
+    # (L2-regularised hinge and log loss, one-vs-rest) are fitted by SGD with
+    # alpha = 1 / (C n): liblinear and lbfgs are 3-6 times slower and would not fit the 60 s
+    # budget on 100,000 complaints (docs/routing.md).
+    "svm_C": 1.0,
+    "lr_C": 10.0,
+    # SGD passes: as many as give about this many updates per class, between 3 and 10
+    # (large histories need fewer passes to converge; the budget stays bounded).
+    "sgd_updates": 300_000,
+    "nb_alpha": 1.0,
+    # The most recent share of the history held out for selection, within these bounds.
+    "holdout_share": 0.2,
+    "holdout_max": 10_000,
+    # Fewer labelled complaints than this: no selection, no auto-dispatch (the fallback).
+    "min_history": 300,
+    # Candidates learn from at most this many rows before the holdout (the most recent):
+    # selection must fit the training budget on 100,000 complaints.
+    "select_max_train": 15_000,
+    # The per-label guard: fewer recent predictions than this at the threshold cannot show
+    # that a label meets the precision target.
+    "guard_min_predictions": 10,
+    # The precision target selection scores coverage at.
+    "precision_target": 0.97,
     "calibration_folds": 3,
     "seed": 0,
 }
@@ -50,13 +92,16 @@ class Prediction:
 
 
 class RoutingModel:
-    """A linear text classifier with a calibrated confidence and word-level explanations.
+    """A linear text classifier that selects itself, with a calibrated confidence.
 
-    Features: word 1-2-grams and in-word character 2-5-grams of ``normalize_text`` output, each
-    with sublinear TF-IDF, plus one token per structured field (category, kelurahan, channel...).
-    Scores come from a one-vs-rest linear SVM (trained by SGD); confidences are ``softmax(scores / T)`` with the
-    temperature ``T`` fitted to cross-validated scores of the training data, so a confidence of
-    0.9 means about 9 in 10 such predictions were right on complaints the model had not seen.
+    Features: word 1-2-grams and in-word character 2-5-grams of ``normalize_text`` output
+    (scikit-learn ``TfidfVectorizer``s, sublinear TF), plus one token per structured field
+    (category, kelurahan, channel...). Every candidate reduces to one weight matrix, so a
+    prediction is one sparse row times the stored weights; confidences are
+    ``softmax(scores / T)`` with the temperature ``T`` fitted on the recent holdout.
+
+    After ``fit``: ``selection`` (what was chosen and every candidate's holdout scores),
+    ``auto`` (per precision target: threshold and the labels the guard blocks).
     """
 
     def __init__(self, **params):
@@ -64,20 +109,40 @@ class RoutingModel:
         if unknown:
             raise TypeError(f"unknown RoutingModel parameters: {sorted(unknown)}")
         self.params = {**DEFAULT_PARAMS, **params}
+        if self.params["pipeline"] != "auto" and self.params["pipeline"] not in PIPELINES:
+            raise ValueError(f"unknown pipeline {self.params['pipeline']!r}")
         self.classes_ = []
         self.n_train = 0
         self.trained_at = None
         self.temperature = 1.0
         self.label_counts = {}
+        self.selection = {}
+        self.auto = {}
+        self.table = {}
         self._blocks = {}
-        self._coef = np.zeros((0, 0), dtype=np.float32)
+        self._weights = np.zeros((0, 0), dtype=np.float32)  # (features, classes)
         self._intercept = np.zeros(0, dtype=np.float32)
-        self._char_grams = self._make_char_grams()
+
+    @property
+    def pipeline(self):
+        return self.selection.get("chosen")
+
+    @property
+    def _coef(self):
+        """The weights as (classes, features), a view."""
+        return self._weights.T
 
     # -- training -----------------------------------------------------------------------------
 
-    def fit(self, texts, labels, extras=None):
-        """Learn from parallel lists of texts, labels and optional ``extras`` dicts; return self."""
+    def fit(self, texts, labels, extras=None, table=None):
+        """Learn from parallel lists in time order (oldest first); return self.
+
+        ``extras`` are optional dicts of structured fields. ``table`` (optional) maps a
+        category name to a label: with too little history to select on, a complaint whose
+        ``extra["category"]`` is in it gets that label first (the city's category-to-agency
+        table), with the share of training complaints of the category that had it as
+        confidence.
+        """
         texts = list(texts)
         labels = [str(label) for label in labels]
         if len(texts) != len(labels):
@@ -87,57 +152,253 @@ class RoutingModel:
         extras = list(extras) if extras is not None else None
         if extras is not None and len(extras) != len(texts):
             raise ValueError(f"{len(texts)} texts but {len(extras)} extras")
+        return self._fit_normalized([normalize_text(t) for t in texts], labels, extras, table)
 
-        return self._fit_normalized([normalize_text(t) for t in texts], labels, extras)
-
-    def _fit_normalized(self, normalized, labels, extras):
-        # Evaluation normalises once and trains many fold models on the result.
+    def _fit_normalized(self, normalized, labels, extras, table=None):
+        p = self.params
         self.classes_ = sorted(set(labels))
         class_index = {label: i for i, label in enumerate(self.classes_)}
         y = np.array([class_index[label] for label in labels], dtype=np.int64)
         self.label_counts = {
             label: int(n) for label, n in zip(self.classes_, np.bincount(y), strict=True)
         }
-        self.n_train = len(normalized)
+        n = len(normalized)
+        self.n_train = n
         self.trained_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
-        X = self._fit_features(normalized, extras)
-        coef, self._intercept = self._fit_linear(X, y, len(self.classes_))
-        # Stored as float16 to halve the model in the database (weights need no more than three
-        # digits); rounding here, not at save time, keeps a reloaded model's predictions equal.
-        self._coef = coef.astype(np.float16).astype(np.float32)
-        self.temperature = self._fit_temperature(X, y)
+        words = Counts("word", p, normalized)
+        counts = {"word": words, "char": Counts("char", p, normalized, words=words)}
+        if extras is not None:
+            counts["extra"] = Counts("extra", p, extras)
+
+        n_hold = min(p["holdout_max"], round(n * p["holdout_share"]))
+        fallback = n < p["min_history"] or len(self.classes_) < 2 or n_hold < 2
+        if fallback:
+            chosen = p["pipeline"] if p["pipeline"] != "auto" else "svm"
+            self.selection = {
+                "chosen": chosen,
+                "fallback": True,
+                "reason": (
+                    f"{n} labelled complaints in {len(self.classes_)} labels: fewer than "
+                    f"{p['min_history']} (or one label) is too little history to hold a recent "
+                    "slice out; no selection, and no automatic dispatch"
+                ),
+                "candidates": {},
+            }
+            self.auto = {
+                str(t): {"threshold": NEVER, "blocked": list(self.classes_)}
+                for t in PRECISION_TARGETS
+            }
+            self.table = self._fit_table(table, extras, labels)
+            temperatures = None
+        else:
+            self.table = {}
+            temperatures = self._select(counts, y, n, n_hold)
+            chosen = self.selection["chosen"]
+
+        blocks, X = self._fit_blocks(counts, np.arange(n), n)
+        self._blocks = blocks
+        weights, intercept = self._fit_pipeline(chosen, X, y, temperatures)
+        # Stored as float16 to halve the model in the database; rounding here, not at save
+        # time, keeps a reloaded model's predictions equal.
+        self._weights = np.ascontiguousarray(weights.T.astype(np.float16).astype(np.float32))
+        self._intercept = intercept.astype(np.float32)
+        if temperatures is not None:
+            self.temperature = temperatures["final"]
+        else:
+            self.temperature = self._cv_temperature(chosen, counts, y, n)
         return self
 
-    def _fit_features(self, normalized, extras):
+    def _fit_blocks(self, counts, rows, n_rows):
         p = self.params
-        min_df = 2 if len(normalized) >= p["min_df_from"] else 1
-        self._char_grams = self._make_char_grams()
-        self._blocks = {
-            "word": TfidfBlock(min_df=min_df, max_features=p["max_word_features"]),
-            "char": TfidfBlock(min_df=min_df, max_features=p["max_char_features"]),
-        }
-        parts = [
-            self._blocks["word"].fit_transform(word_ngrams(t, p["word_max_n"]) for t in normalized)
-            * np.float32(p["word_weight"]),
-            self._blocks["char"].fit_transform(self._char_grams(t) for t in normalized)
-            * np.float32(p["char_weight"]),
-        ]
-        if extras is not None:
-            self._blocks["extra"] = TfidfBlock(min_df=1, use_idf=False)
-            parts.append(
-                self._blocks["extra"].fit_transform(extra_tokens(e) for e in extras)
-                * np.float32(p["extra_weight"])
+        min_df = 2 if n_rows >= p["min_df_from"] else 1
+        caps = {"word": p["max_word_features"], "char": p["max_char_features"], "extra": None}
+        blocks, transforms = {}, {}
+        for name, block_counts in counts.items():
+            blocks[name], transforms[name] = block_counts.fit_rows(
+                rows,
+                min_df=1 if name == "extra" else min_df,
+                max_features=caps[name],
+                use_idf=name != "extra",
             )
-        # The training vocabulary's long tail would otherwise sit in the cache for good.
-        self._char_grams = self._make_char_grams()
-        return sp.hstack(parts, format="csr", dtype=np.float32)
+        self._transforms = transforms
+        return blocks, self._weigh({name: t(rows) for name, t in transforms.items()})
 
-    def _fit_linear(self, X, y, n_classes):
+    def _weigh(self, parts):
+        p = self.params
+        scale = {"word": p["word_weight"], "char": p["char_weight"], "extra": p["extra_weight"]}
+        return sp.hstack(
+            [parts[name] * np.float32(scale[name]) for name in parts],
+            format="csr",
+            dtype=np.float32,
+        )
+
+    # -- selection on the recent slice ----------------------------------------------------------
+
+    def _select(self, counts, y, n, n_hold):
+        """Train every candidate on older rows, score on the newest ``n_hold``, keep the best.
+
+        Returns the temperatures the chosen pipeline needs for its final fit.
+        """
+        p = self.params
+        start = max(0, n - n_hold - p["select_max_train"])
+        train_rows = np.arange(start, n - n_hold)
+        held_rows = np.arange(n - n_hold, n)
+        _, X_train = self._fit_blocks(counts, train_rows, len(train_rows))
+        X_held = self._weigh({name: t(held_rows) for name, t in self._transforms.items()})
+        y_train, y_held = y[train_rows], y[held_rows]
+        # A label the older rows never show cannot be predicted; it still counts as an error.
+        usable = np.isin(y_held, np.unique(y_train))
+        names = list(p["candidates"]) if p["pipeline"] == "auto" else [p["pipeline"]]
+        fitted, results, temperatures = {}, {}, {}
+        for name in names:
+            kind, _ = PIPELINES[name]
+            if kind == "ensemble":
+                parts = [self._fitted(fitted, part, X_train, y_train) for part in ("svm", "lr")]
+                temps = [
+                    self._holdout_temperature(X_held @ w.T + b, y_held, usable) for w, b in parts
+                ]
+                w = sum(w / t for (w, _), t in zip(parts, temps, strict=True)) / 2
+                b = sum(b / t for (_, b), t in zip(parts, temps, strict=True)) / 2
+                temperatures[name] = {"svm": temps[0], "lr": temps[1]}
+            else:
+                w, b = self._fitted(fitted, name, X_train, y_train)
+            scores = X_held @ w.T + b
+            t = self._holdout_temperature(scores, y_held, usable)
+            temperatures.setdefault(name, {})["final"] = t
+            proba = _softmax(np.asarray(scores, dtype=np.float64) / t)
+            results[name] = self._holdout_figures(proba, y_held)
+        # Among the candidates as accurate as the best (accuracy and macro-F1 within two
+        # standard errors of the holdout's accuracy, at least 0.01), the one that can
+        # auto-dispatch the most at the precision target wins; then the higher mean score.
+        top_accuracy = max(results[name]["accuracy"] for name in names)
+        top_f1 = max(results[name]["macro_f1"] for name in names)
+        margin = max(0.01, 2 * np.sqrt(top_accuracy * (1 - top_accuracy) / n_hold))
+        for figures in results.values():
+            figures["score"] = round(
+                (figures["accuracy"] + figures["macro_f1"] + figures["coverage"]) / 3, 6
+            )
+            figures["as_accurate"] = bool(
+                figures["accuracy"] >= top_accuracy - margin
+                and figures["macro_f1"] >= top_f1 - margin
+            )
+        chosen = max(
+            names,
+            key=lambda name: (
+                results[name]["as_accurate"],
+                results[name]["coverage"],
+                results[name]["score"],
+                -names.index(name),
+            ),
+        )
+        best = results[chosen]
+        self.auto = best.pop("auto")
+        per_class = best.pop("per_class")
+        for figures in results.values():
+            figures.pop("auto", None)
+            figures.pop("per_class", None)
+        target = p["precision_target"]
+        self.selection = {
+            "chosen": chosen,
+            "fallback": False,
+            "reason": (
+                f"highest auto-dispatch coverage at precision {target} "
+                f"({best['coverage']:.3f}) among the candidates within {margin:.3f} of the "
+                f"best accuracy ({top_accuracy:.3f}) and macro-F1 ({top_f1:.3f}) on the "
+                f"{n_hold} most recent complaints; candidates trained on the "
+                f"{len(train_rows)} complaints before them"
+            ),
+            "holdout": {
+                "n": int(n_hold),
+                "train": len(train_rows),
+                "from_row": int(n - n_hold),
+            },
+            "candidates": results,
+            "per_class": per_class,
+        }
+        return temperatures[chosen]
+
+    def _fitted(self, cache, name, X, y):
+        if name not in cache:
+            kind, class_weight = PIPELINES[name]
+            cache[name] = self._fit_linear(kind, class_weight, X, y, len(self.classes_))
+        return cache[name]
+
+    def _holdout_temperature(self, scores, y, usable):
+        if usable.sum() < 2:
+            return 1.0
+        return _best_temperature(np.asarray(scores, dtype=np.float64)[usable], y[usable])
+
+    def _holdout_figures(self, proba, y):
+        p = self.params
+        best = proba.argmax(axis=1)
+        conf = proba[np.arange(len(best)), best]
+        classes = np.asarray(self.classes_, dtype=object)
+        truth, guess = classes[y], classes[best]
+        correct = truth == guess
+        labels = sorted(set(truth.tolist()) | set(guess.tolist()))
+        macro_f1 = f1_score(truth, guess, labels=labels, average="macro", zero_division=0)
+        auto = {}
+        for target in PRECISION_TARGETS:
+            threshold, precision, coverage = choose_threshold(truth, guess, conf, target)
+            per_label = guard(truth, guess, conf, threshold, target, p["guard_min_predictions"])
+            allowed = np.array([per_label.get(g, {}).get("allowed", False) for g in guess])
+            selected = (conf >= threshold) & allowed
+            auto[str(target)] = {
+                "threshold": float(threshold),
+                "precision": precision,
+                "coverage": coverage,
+                "blocked": sorted(
+                    set(self.classes_) - {k for k, v in per_label.items() if v["allowed"]}
+                ),
+                "guarded_coverage": float(selected.mean()),
+                "guarded_precision": float(correct[selected].mean()) if selected.any() else None,
+                "per_label": per_label,
+            }
+        precision, recall, f1, support = precision_recall_fscore_support(
+            truth, guess, labels=labels, zero_division=0
+        )
+        per_class = {
+            label: {"precision": float(a), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, a, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        }
+        main = auto.get(str(p["precision_target"]))
+        if main is None:
+            threshold, precision, coverage = choose_threshold(
+                truth, guess, conf, p["precision_target"]
+            )
+        else:
+            threshold, coverage = main["threshold"], main["coverage"]
+        return {
+            "accuracy": float(correct.mean()),
+            "macro_f1": float(macro_f1),
+            "coverage": float(coverage),
+            "threshold": float(threshold),
+            "auto": auto,
+            "per_class": per_class,
+        }
+
+    # -- classifiers ----------------------------------------------------------------------------
+
+    def _fit_pipeline(self, name, X, y, temperatures):
+        kind, class_weight = PIPELINES[name]
+        n_classes = len(self.classes_)
+        if kind != "ensemble":
+            return self._fit_linear(kind, class_weight, X, y, n_classes)
+        temps = temperatures or {"svm": 1.0, "lr": 1.0}
+        (ws, bs), (wl, bl) = (
+            self._fit_linear("svm", None, X, y, n_classes),
+            self._fit_linear("lr", None, X, y, n_classes),
+        )
+        return (ws / temps["svm"] + wl / temps["lr"]) / 2, (
+            bs / temps["svm"] + bl / temps["lr"]
+        ) / 2
+
+    def _fit_linear(self, kind, class_weight, X, y, n_classes):
         """Fit on (X, y) and return dense (n_classes, n_features) weights and intercepts.
 
-        Classes absent from ``y`` (possible inside a cross-validation fold) get a score so low
-        that they are never predicted, rather than breaking the fit.
+        Classes absent from ``y`` get a score so low that they are never predicted.
         """
+        p = self.params
         coef = np.zeros((n_classes, X.shape[1]), dtype=np.float32)
         intercept = np.full(n_classes, _ABSENT, dtype=np.float32)
         present, counts = np.unique(y, return_counts=True)
@@ -146,65 +407,90 @@ class RoutingModel:
             # back to how often each label occurred.
             intercept[present] = np.log(counts / counts.sum())
             return coef, intercept
-        p = self.params
-        weights = _class_weights(y, p["class_weight"])
-        if p["classifier"] == "svm":
-            clf = LinearSVC(C=p["C"], class_weight=weights, random_state=p["seed"])
-        elif p["classifier"] == "sgd":
-            # alpha = 1 / (C n) gives SGD the SVM's objective, so one C suits any data size.
+        if kind in ("svm", "lr"):
             clf = SGDClassifier(
-                loss=p["loss"],
-                alpha=1.0 / (p["C"] * len(y)),
-                max_iter=p["epochs"],
+                loss="hinge" if kind == "svm" else "log_loss",
+                alpha=1.0 / (p["svm_C" if kind == "svm" else "lr_C"] * len(y)),
+                max_iter=int(min(10, max(3, np.ceil(p["sgd_updates"] / len(y))))),
                 tol=None,
-                average=p["average"],
-                class_weight=weights,
+                class_weight=class_weight,
                 random_state=p["seed"],
                 n_jobs=2,
             )
+        elif kind == "cnb":
+            clf = ComplementNB(alpha=p["nb_alpha"])
         else:
-            raise ValueError(f"unknown classifier {p['classifier']!r}")
-        clf.fit(X, y)
-        w = clf.coef_.astype(np.float32)
-        b = clf.intercept_.astype(np.float32)
-        if len(present) == 2:
-            # Binary problems come back as one weight vector for the second class.
-            w = np.vstack([-w / 2, w / 2])
-            b = np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
+            raise ValueError(f"unknown classifier {kind!r}")
+        with warnings.catch_warnings():
+            # A capped number of iterations is part of the training budget.
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y)
+        if kind == "cnb":
+            w = clf.feature_log_prob_.astype(np.float32)
+            b = np.zeros(len(present), dtype=np.float32)
+        else:
+            w = clf.coef_.astype(np.float32)
+            b = clf.intercept_.astype(np.float32)
+            if len(present) == 2:
+                # Binary problems come back as one weight vector for the second class.
+                w = np.vstack([-w / 2, w / 2])
+                b = np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
         coef[present] = w
         intercept[present] = b
         return coef, intercept
 
-    def _fit_temperature(self, X, y):
-        """Fit the softmax temperature on out-of-fold scores of the training data.
-
-        One parameter cannot overfit a few hundred complaints and, unlike per-class calibration,
-        works whatever the number of examples per label. Complaints whose label is missing
-        from a fold's training part are left out: no temperature could make them right.
-        """
+    def _cv_temperature(self, name, counts, y, n):
+        """The fallback's temperature, from stratified cross-validation (no time to hold out)."""
         folds = self.params["calibration_folds"]
-        if len(self.classes_) < 2 or folds < 2 or len(y) < 2 * folds:
+        if len(self.classes_) < 2 or folds < 2 or n < 2 * folds:
             return 1.0
-        scores = np.zeros((len(y), len(self.classes_)), dtype=np.float64)
-        usable = np.zeros(len(y), dtype=bool)
+        scores = np.zeros((n, len(self.classes_)), dtype=np.float64)
+        usable = np.zeros(n, dtype=bool)
         ids = fold_ids(y, folds, self.params["seed"])
         for k in range(folds):
-            train, held = ids != k, ids == k
-            coef, intercept = self._fit_linear(X[train], y[train], len(self.classes_))
-            scores[held] = X[held] @ coef.T + intercept
+            train, held = np.flatnonzero(ids != k), np.flatnonzero(ids == k)
+            _, X_train = self._fit_blocks(counts, train, len(train))
+            X_held = self._weigh({name_: t(held) for name_, t in self._transforms.items()})
+            w, b = self._fit_pipeline(name, X_train, y[train], None)
+            scores[held] = X_held @ w.T + b
             usable[held] = np.isin(y[held], np.unique(y[train]))
         if usable.sum() < 2:
             return 1.0
         return _best_temperature(scores[usable], y[usable])
+
+    def _fit_table(self, table, extras, labels):
+        if not table or extras is None:
+            return {}
+        fitted = {}
+        for category, label in table.items():
+            key = normalize_text(category)
+            seen = [
+                lab
+                for e, lab in zip(extras, labels, strict=True)
+                if e and normalize_text(e.get("category") or "") == key
+            ]
+            agree = sum(1 for lab in seen if lab == label)
+            fitted[key] = {"label": str(label), "confidence": (agree + 1) / (len(seen) + 2)}
+        return fitted
+
+    def _table_choice(self, extra):
+        if not self.table or not extra or not extra.get("category"):
+            return None
+        return self.table.get(normalize_text(extra["category"]))
 
     # -- prediction ---------------------------------------------------------------------------
 
     def predict(self, text, extra=None, top_k=3):
         """Return the ``top_k`` most likely labels, best first, as ``Prediction`` objects."""
         self._check_fitted()
-        proba = self._proba([text], [extra])[0]
+        proba = self._proba_one(normalize_text(text), extra)
         order = np.argsort(-proba, kind="stable")[:top_k]
-        return [Prediction(self.classes_[i], float(proba[i])) for i in order]
+        predictions = [Prediction(self.classes_[i], float(proba[i])) for i in order]
+        choice = self._table_choice(extra)
+        if choice is not None:
+            rest = [p for p in predictions if p.label != choice["label"]]
+            predictions = [Prediction(choice["label"], choice["confidence"]), *rest][:top_k]
+        return predictions
 
     def predict_many(self, texts, extras=None):
         """Return ``(labels, confidences)``: a list of best labels and a float array."""
@@ -218,7 +504,14 @@ class RoutingModel:
             return [], np.zeros(0)
         proba = self._proba(texts, extras)
         best = proba.argmax(axis=1)
-        return [self.classes_[i] for i in best], proba[np.arange(len(texts)), best]
+        labels = [self.classes_[i] for i in best]
+        confidences = proba[np.arange(len(texts)), best]
+        if self.table and extras is not None:
+            for i, extra in enumerate(extras):
+                choice = self._table_choice(extra)
+                if choice is not None:
+                    labels[i], confidences[i] = choice["label"], choice["confidence"]
+        return labels, confidences
 
     def predict_proba(self, texts, extras=None):
         """Probabilities for every class, columns in ``classes_`` order."""
@@ -228,28 +521,47 @@ class RoutingModel:
     def _proba(self, texts, extras):
         return self._proba_normalized([normalize_text(t) for t in texts], extras)
 
+    def _proba_one(self, normalized, extra):
+        """One complaint without sparse matrices: only the weight rows of its own features
+        are read (no copy of the weight matrix), the same numbers as ``_proba_normalized``."""
+        p = self.params
+        scale = {"word": p["word_weight"], "char": p["char_weight"], "extra": p["extra_weight"]}
+        scores = self._intercept.astype(np.float64)
+        offset = 0
+        for name, block in self._blocks.items():
+            if name == "extra":
+                columns, values = block.vector(extra) if extra else ((), ())
+            else:
+                columns, values = block.vector(normalized)
+            if len(columns):
+                rows = self._weights[np.asarray(columns) + offset]
+                scores = scores + (np.asarray(values, dtype=np.float64) * scale[name]) @ rows
+            offset += len(block.terms)
+        return _softmax(scores[None, :] / self.temperature)[0]
+
     def _proba_normalized(self, normalized, extras):
         # float64 so that confidences compare exactly against thresholds stored as Python floats.
         return _softmax(self._scores(normalized, extras).astype(np.float64) / self.temperature)
 
     def _scores(self, normalized, extras):
-        return self._transform(normalized, extras) @ self._coef.T + self._intercept
+        return self._transform(normalized, extras) @ self._weights + self._intercept
 
     def _transform(self, normalized, extras):
-        p = self.params
-        parts = [
-            self._blocks["word"].transform(word_ngrams(t, p["word_max_n"]) for t in normalized)
-            * np.float32(p["word_weight"]),
-            self._blocks["char"].transform(self._char_grams(t) for t in normalized)
-            * np.float32(p["char_weight"]),
-        ]
+        parts = {"word": self._blocks["word"].transform(normalized)}
+        parts["char"] = self._blocks["char"].transform(normalized)
         if "extra" in self._blocks:
             extras = extras if extras is not None else [None] * len(normalized)
-            parts.append(
-                self._blocks["extra"].transform(extra_tokens(e) for e in extras)
-                * np.float32(p["extra_weight"])
-            )
-        return sp.hstack(parts, format="csr", dtype=np.float32)
+            parts["extra"] = self._blocks["extra"].transform(extras)
+        return self._weigh(parts)
+
+    def auto_for(self, precision_target):
+        """``(threshold, blocked labels)`` for the stored target nearest at or above
+        ``precision_target`` (never less strict); ``(NEVER, all labels)`` if there is none."""
+        stricter = [float(t) for t in self.auto if float(t) >= precision_target - 1e-9]
+        if not stricter:
+            return NEVER, list(self.classes_)
+        entry = self.auto[str(min(stricter))]
+        return float(entry["threshold"]), list(entry["blocked"])
 
     def explain(self, text, label, n=5, extra=None):
         """The words and phrases of ``text`` that pushed most toward ``label``, strongest first.
@@ -266,9 +578,6 @@ class RoutingModel:
         if not self.classes_:
             raise RuntimeError("the routing model has not been trained")
 
-    def _make_char_grams(self):
-        return CharGrams(self.params["char_min_n"], self.params["char_max_n"])
-
     # -- storage ------------------------------------------------------------------------------
 
     @property
@@ -280,6 +589,7 @@ class RoutingModel:
             "classes": list(self.classes_),
             "label_counts": dict(self.label_counts),
             "temperature": self.temperature,
+            "pipeline": self.pipeline,
         }
 
     def to_bytes(self):
@@ -294,21 +604,6 @@ class RoutingModel:
 
 
 _ABSENT = -1e4
-
-
-def _class_weights(y, mode):
-    if mode is None:
-        return None
-    counts = np.bincount(y)
-    present = np.flatnonzero(counts)
-    balanced = len(y) / (len(present) * counts[present])
-    if mode == "balanced":
-        return dict(zip(present.tolist(), balanced.tolist(), strict=True))
-    if mode == "sqrt":
-        # Full balancing lets a 5-example label outvote the big agencies on shared words; the
-        # square root lifts rare agencies less.
-        return dict(zip(present.tolist(), np.sqrt(balanced).tolist(), strict=True))
-    raise ValueError(f"unknown class_weight {mode!r}")
 
 
 def _softmax(z):

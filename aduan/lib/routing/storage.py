@@ -2,7 +2,8 @@
 
 The bytes are a compressed NumPy archive holding only arrays and a JSON header, loaded with
 ``allow_pickle=False``: a model read back from the database can never run code, and it does
-not depend on the internals of any library version.
+not depend on the internals of any library version (a block is rebuilt as a scikit-learn
+``TfidfVectorizer`` from its terms and IDF).
 """
 
 import io
@@ -11,10 +12,9 @@ import zipfile
 
 import numpy as np
 
-from .features import TfidfBlock
+from .features import Block
 
-FORMAT_VERSION = 1
-_BLOCK_SETTINGS = ("min_df", "max_features", "use_idf")
+FORMAT_VERSION = 2
 
 
 def _encode_strings(strings):
@@ -35,10 +35,10 @@ def dump(model):
         "trained_at": model.trained_at,
         "label_counts": model.label_counts,
         "temperature": model.temperature,
-        "blocks": {
-            name: {key: getattr(block, key) for key in _BLOCK_SETTINGS}
-            for name, block in model._blocks.items()
-        },
+        "selection": model.selection,
+        "auto": model.auto,
+        "table": model.table,
+        "blocks": {name: {"use_idf": block.use_idf} for name, block in model._blocks.items()},
     }
     arrays = {
         "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
@@ -47,7 +47,7 @@ def dump(model):
         "intercept": model._intercept,
     }
     for name, block in model._blocks.items():
-        arrays[f"{name}_vocabulary"] = _encode_strings(block.vocabulary)
+        arrays[f"{name}_vocabulary"] = _encode_strings(block.terms)
         arrays[f"{name}_idf"] = block.idf
     buffer = io.BytesIO()
     np.savez_compressed(buffer, **arrays)
@@ -61,7 +61,9 @@ def load(cls, data):
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, UnicodeDecodeError) as exc:
         raise ValueError(f"not a stored routing model: {exc}") from exc
     if header.get("format") != FORMAT_VERSION:
-        raise ValueError(f"routing model format {header.get('format')!r} is not {FORMAT_VERSION}")
+        raise ValueError(
+            f"routing model format {header.get('format')!r} is not {FORMAT_VERSION}: retrain"
+        )
     try:
         model = cls(**header["params"])
     except TypeError as exc:
@@ -71,17 +73,19 @@ def load(cls, data):
     model.trained_at = header["trained_at"]
     model.label_counts = header["label_counts"]
     model.temperature = header["temperature"]
-    model._coef = archive["coef"].astype(np.float32)
+    model.selection = header["selection"]
+    model.auto = header["auto"]
+    model.table = header["table"]
+    model._weights = np.ascontiguousarray(archive["coef"].astype(np.float32).T)
     model._intercept = archive["intercept"]
-    model._blocks = {}
-    for name, settings in header["blocks"].items():
-        block = TfidfBlock(**settings)
-        block.__setstate__(
-            {
-                **block.__dict__,
-                "vocabulary": _decode_strings(archive[f"{name}_vocabulary"]),
-                "idf": archive[f"{name}_idf"],
-            }
+    model._blocks = {
+        name: Block(
+            name,
+            model.params,
+            _decode_strings(archive[f"{name}_vocabulary"]),
+            archive[f"{name}_idf"],
+            use_idf=settings["use_idf"],
         )
-        model._blocks[name] = block
+        for name, settings in header["blocks"].items()
+    }
     return model

@@ -73,7 +73,7 @@ def split():
 
 def test_evaluate_reports_every_figure_in_range(split):
     train, test = split
-    result = evaluate([*_rows(train), ("", "DLH"), ("ada teks", " ")], _rows(test), folds=3)
+    result = evaluate([*_rows(train), ("", "DLH"), ("ada teks", " ")], _rows(test))
     assert set(result) == {
         "accuracy",
         "macro_f1",
@@ -84,6 +84,7 @@ def test_evaluate_reports_every_figure_in_range(split):
         "skipped_train",
         "skipped_test",
         "labels_unseen_in_train",
+        "selection",
     }
     assert result["n_train"] == len(train)
     assert result["n_test"] == len(test)
@@ -96,7 +97,9 @@ def test_evaluate_reports_every_figure_in_range(split):
         assert set(figures) == {"precision", "recall", "f1", "support"}
         assert all(0.0 <= figures[k] <= 1.0 for k in ("precision", "recall", "f1"))
     dispatch = result["auto_dispatch"]
-    assert set(dispatch) == {"precision_target", "threshold", "coverage", "precision"}
+    assert {"precision_target", "threshold", "coverage", "precision"} <= set(dispatch)
+    assert dispatch["coverage"] <= dispatch["coverage_without_guard"]
+    assert result["selection"]["chosen"] in result["selection"]["candidates"]
     assert dispatch["precision_target"] == 0.97
     assert 0.0 < dispatch["threshold"] <= NEVER
     assert 0.0 <= dispatch["coverage"] <= 1.0
@@ -110,7 +113,7 @@ def test_evaluate_reports_every_figure_in_range(split):
 
 def test_evaluate_with_extras_runs(split):
     train, test = split
-    result = evaluate(_rows(train, extra=True), _rows(test, extra=True), folds=2)
+    result = evaluate(_rows(train, extra=True), _rows(test, extra=True))
     assert result["accuracy"] >= 0.8
 
 
@@ -122,7 +125,7 @@ def test_labels_unseen_in_training_count_as_errors():
         ("ktp belum jadi", "Dispendukcapil"),
         ("akta kelahiran belum terbit", "Dispendukcapil"),
     ]
-    result = evaluate(train, test, folds=3)
+    result = evaluate(train, test)
     assert result["labels_unseen_in_train"] == ["Dispendukcapil"]
     assert result["accuracy"] == 0.5
     unseen = result["per_class"]["Dispendukcapil"]
@@ -132,11 +135,11 @@ def test_labels_unseen_in_training_count_as_errors():
 
 def test_threshold_comes_from_training_data_only(split):
     train, test = split
-    honest = evaluate(_rows(train), _rows(test), folds=3)
+    honest = evaluate(_rows(train), _rows(test))
     # Scrambling every test label changes the scores but cannot move the threshold.
     labels = sorted({c.agency for c in test})
     scrambled = [(c.text, labels[(labels.index(c.agency) + 1) % len(labels)]) for c in test]
-    result = evaluate(_rows(train), scrambled, folds=3)
+    result = evaluate(_rows(train), scrambled)
     assert result["auto_dispatch"]["threshold"] == honest["auto_dispatch"]["threshold"]
     assert result["accuracy"] < 0.2
 
@@ -157,18 +160,6 @@ def test_evaluate_needs_rows():
         evaluate([("a", "b")], [])
 
 
-def test_ordered_folds_are_consecutive_blocks():
-    # Rows grouped by label: random folds still see every label, while ordered folds leave
-    # each block's label out of its own training part, so nothing is safe to auto-dispatch.
-    train = [("sampah menumpuk di tps", "DLH")] * 6 + [("jalan berlubang besar", "Dinas PUPR")] * 6
-    test = [("sampah belum diangkut", "DLH")]
-    shuffled = evaluate(train, test, folds=2, precision_target=0.9)
-    ordered = evaluate(train, test, folds=2, precision_target=0.9, ordered_folds=True)
-    assert shuffled["auto_dispatch"]["threshold"] <= 1.0
-    assert ordered["auto_dispatch"]["threshold"] == NEVER
-    assert ordered["accuracy"] == shuffled["accuracy"] == 1.0
-
-
 @pytest.mark.parametrize("n", [2, 3, 4])
 def test_evaluate_on_a_handful_of_rows(n):
     train = [
@@ -177,7 +168,7 @@ def test_evaluate_on_a_handful_of_rows(n):
         ("jalan rusak", "PUPR"),
         ("air keruh", "PDAM"),
     ]
-    result = evaluate(train[:n], [("air mati lagi", "PDAM")], folds=5)
+    result = evaluate(train[:n], [("air mati lagi", "PDAM")])
     assert result["n_train"] == n
     assert 0.0 <= result["accuracy"] <= 1.0
     assert result["auto_dispatch"]["coverage"] in (0.0, 1.0)

@@ -131,7 +131,7 @@ def test_from_bytes_rejects_garbage():
 
 def test_metadata(model):
     meta = model.metadata
-    assert meta["params"]["classifier"] == model.params["classifier"]
+    assert meta["pipeline"] == model.selection["chosen"]
     assert meta["trained_at"].endswith("+00:00")
     assert sum(meta["label_counts"].values()) == model.n_train
     assert meta["temperature"] > 0

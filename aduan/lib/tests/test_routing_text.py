@@ -1,9 +1,10 @@
 import math
 import time
 
+import numpy as np
 import pytest
 
-from aduan.lib.routing.features import CharGrams, TfidfBlock, extra_tokens, word_ngrams
+from aduan.lib.routing.features import CharGrams, Counts, extra_tokens, word_ngrams
 from aduan.lib.routing.text import ABBREVIATIONS, normalize_text
 
 
@@ -81,26 +82,35 @@ def test_char_grams_stay_inside_words_and_keep_placeholders_whole():
     assert grams == [" a", "ab", "b ", " ab", "ab ", "_telp_"]
 
 
-def test_tfidf_block_matches_sublinear_tfidf():
-    block = TfidfBlock(min_df=1)
-    X = block.fit_transform([["a", "a", "b"], ["b"]])
+def _params():
+    from aduan.lib.routing.model import DEFAULT_PARAMS
+
+    return DEFAULT_PARAMS
+
+
+def test_counts_fit_rows_is_sublinear_tfidf_of_those_rows_only():
+    docs = ["a a b", "b", "c c c"]
+    counts = Counts("word", {**_params(), "word_max_n": 1}, docs)
+    # Fitted on the first two documents: "c" (only in the third) is not a feature at all.
+    block, transform = counts.fit_rows(np.array([0, 1]))
+    assert block.terms == ["a", "b"]
     # "a": tf 1 + ln 2, idf ln(3/2) + 1; "b": tf 1, idf 1; the row is then L2-normalised.
     a = (1 + math.log(2)) * (math.log(3 / 2) + 1)
-    row = X[0].toarray().ravel()
-    by_term = dict(zip(block.vocabulary, row, strict=True))
-    assert by_term["a"] == pytest.approx(a / math.hypot(a, 1), rel=1e-6)
-    assert by_term["b"] == pytest.approx(1 / math.hypot(a, 1), rel=1e-6)
-    assert (block.transform([["a", "a", "b"], ["b"]]) != X).nnz == 0
+    row = transform(np.array([0])).toarray().ravel()
+    assert row[0] == pytest.approx(a / math.hypot(a, 1), rel=1e-6)
+    assert row[1] == pytest.approx(1 / math.hypot(a, 1), rel=1e-6)
+    # The rebuilt scikit-learn vectorizer weighs a text exactly as the fit weighed its counts.
+    assert np.allclose(block.transform(["a a b"]).toarray(), row)
+    assert block.transform(["c nope"]).nnz == 0
 
 
-def test_tfidf_block_min_df_and_max_features():
-    docs = [["x", "y"], ["x", "z"], ["x", "y"], ["w"]]
-    assert TfidfBlock(min_df=2).fit_transform(docs).shape == (4, 2)
-    block = TfidfBlock(min_df=1, max_features=1)
-    block.fit_transform(docs)
-    assert block.vocabulary == ["x"]
-    # Unknown terms at prediction time are ignored, not an error.
-    assert block.transform([["nope"]]).nnz == 0
+def test_counts_min_df_and_max_features():
+    docs = ["x y", "x z", "x y", "w"]
+    counts = Counts("word", {**_params(), "word_max_n": 1}, docs)
+    block, _ = counts.fit_rows(slice(None), min_df=2)
+    assert block.terms == ["x", "y"]
+    block, _ = counts.fit_rows(slice(None), max_features=1)
+    assert block.terms == ["x"]
 
 
 def test_extra_tokens():

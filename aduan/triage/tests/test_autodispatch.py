@@ -189,8 +189,11 @@ def test_correcting_records_the_right_agency_and_category(models, make_complaint
     assert review.agency == city["pdam"] and review.category == city["water"]
     complaint.refresh_from_db()
     assert complaint.category == city["water"]
-    corrected = Event.objects.get(complaint=complaint, kind=Event.Kind.CORRECTED)
-    assert corrected.data["changes"]["category"] == [None, "air-pdam"]
+    # Auto-dispatch had set the category its model was sure of; the moderator corrects it.
+    automatic = Event.objects.get(complaint=complaint, kind=Event.Kind.CORRECTED, actor=None)
+    assert automatic.data["changes"]["category"] == [None, "sampah"]
+    corrected = Event.objects.get(complaint=complaint, kind=Event.Kind.CORRECTED, actor=mira)
+    assert corrected.data["changes"]["category"] == ["sampah", "air-pdam"]
     # Without a redispatch transition the agency is asked to return it.
     note = Event.objects.filter(complaint=complaint, kind=Event.Kind.NOTE).last()
     assert "OPD yang tepat: PDAM" in note.note and "Ini soal pipa PDAM." in note.note
@@ -247,3 +250,44 @@ def test_only_automatic_dispatches_can_be_reviewed(models, complaint_in, mira):
     complaint = complaint_in(Status.DIDISPOSISIKAN)
     event = Event.objects.get(complaint=complaint, kind=Event.Kind.DISPATCHED)
     assert decide(login(mira), event, verdict="confirm").status_code == 404
+
+
+def test_a_sure_category_model_sets_the_category_too(models, make_complaint, city):
+    complaint, event = auto_dispatched(make_complaint)
+    assert complaint.category == city["waste"]
+    assert event.data["category"] == {
+        "from": None,
+        "to": "sampah",
+        "model_version": models["category"].pk,
+        "confidence": complaint.triage.category_confidence,
+    }
+    corrected = Event.objects.get(complaint=complaint, kind=Event.Kind.CORRECTED)
+    assert corrected.actor is None and corrected.data["changes"]["category"] == [None, "sampah"]
+    # The category came with its supporting agencies, as a moderator's choice would.
+    assert complaint.lead_agency == city["dlh"]
+
+
+def test_a_category_below_its_own_bar_is_left_alone(models, make_complaint):
+    RoutingModelVersion.objects.filter(pk=models["category"].pk).update(threshold=1.01)
+    complaint, event = auto_dispatched(make_complaint)
+    assert complaint.category is None
+    assert "category" not in event.data
+    assert not Event.objects.filter(complaint=complaint, kind=Event.Kind.CORRECTED).exists()
+
+
+def test_the_per_agency_guard_holds_a_blocked_agency(models, make_complaint):
+    enable()
+    RoutingModelVersion.objects.filter(pk=models["agency"].pk).update(
+        metrics={"thresholds": {"0.97": 0.5}, "guard": {"0.97": ["dlh"]}}
+    )
+    complaint = make_complaint(text=WASTE, category=None)
+    assert actions.auto_dispatch() == {"below": 1}
+    complaint.refresh_from_db()
+    assert complaint.status == Status.BARU
+    assert complaint.triage.auto_note == "guard: dlh"
+    version = RoutingModelVersion.objects.get(pk=models["agency"].pk)
+    assert version.blocked_for(0.97) == {"dlh"}
+    assert not version.is_strong(0.99, "dlh", 0.97)
+    assert version.is_strong(0.99, "pdam", 0.97)
+    assert not version.is_strong(0.4, "pdam", 0.97)
+    assert not version.is_strong(None)

@@ -52,8 +52,6 @@ def test_evaluate_prints_one_json_object(archive):
         "OPD Tujuan",
         "--precision-target",
         "0.9",
-        "--folds",
-        "3",
         "--quiet",
     )
     result = json.loads(out)
@@ -68,6 +66,8 @@ def test_evaluate_prints_one_json_object(archive):
     }
     assert result["auto_dispatch"]["precision_target"] == 0.9
     assert set(result["per_class"]) == {"dpuprpkp", "dlh", "pdam"}
+    # A small archive: too little history to select on, said plainly.
+    assert result["selection"]["fallback"] is True and result["selection"]["reason"]
     assert set(result["per_class"]["dlh"]) == {"precision", "recall", "f1", "support"}
     assert result["skipped_train"] == 3
     assert 0.5 < result["accuracy"] <= 1.0
@@ -106,8 +106,6 @@ def test_train_from_a_csv_with_any_column_names(archive, city):
         "OPD Tujuan",
         "--extra-column",
         "Kategori=category",
-        "--folds",
-        "3",
     )
     figures = json.loads(out)
     version = RoutingModelVersion.objects.get(pk=figures["version"])
@@ -115,7 +113,8 @@ def test_train_from_a_csv_with_any_column_names(archive, city):
     assert version.source == "csv:lama.csv"
     assert version.n_skipped == 3 and figures["n_skipped"] == 3
     assert version.n_train == len(corpus()) * 3 // 4
-    assert version.metrics["ordered_folds"] is False
+    assert version.metrics["method"] == "recent holdout"
+    assert version.metrics["pipeline"] == figures["pipeline"]
 
 
 def test_train_needs_to_know_what_an_extra_column_holds(archive):

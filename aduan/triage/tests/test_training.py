@@ -8,14 +8,17 @@ from django.utils import timezone
 from aduan.core import lifecycle
 from aduan.core.models import Status
 from aduan.deadlines.sweep import predict_agency
+from aduan.lib.routing import NEVER
 from aduan.triage import jobs
 from aduan.triage.models import RoutingModelVersion, Target, TrainingRun, TriageSettings
 from aduan.triage.training import (
+    Dataset,
     TrainingBusy,
     activate_version,
     count_new_decisions,
     decisions_dataset,
     final_agencies,
+    fit_version,
     rollback,
     train_from_database,
     training_run,
@@ -89,11 +92,12 @@ def test_train_from_database_stores_active_versions_and_refreshes_the_queue(
     agency = RoutingModelVersion.objects.get(target=Target.AGENCY, is_active=True)
     assert agency.source == "database" and agency.n_train == 60
     assert set(agency.labels) == {"dpuprpkp", "dlh", "pdam"}
-    for key in ("accuracy", "macro_f1", "per_class", "auto_dispatch", "thresholds"):
+    for key in ("accuracy", "macro_f1", "per_class", "auto_dispatch", "thresholds", "guard"):
         assert key in agency.metrics
-    assert 0.5 < agency.metrics["accuracy"] <= 1.0
-    assert agency.metrics["folds"] == 3 and agency.metrics["ordered_folds"] is True
-    assert agency.threshold == agency.metrics["auto_dispatch"]["threshold"]
+    # 60 decisions are too little history to select on: the fallback never auto-dispatches.
+    assert agency.metrics["fallback"] is True and agency.metrics["accuracy"] is None
+    assert agency.threshold == agency.metrics["auto_dispatch"]["threshold"] == NEVER
+    assert agency.blocked_for(0.97) == {"dpuprpkp", "dlh", "pdam"}
     assert agency.precision_target == 0.97
     waiting.triage.refresh_from_db()
     assert waiting.triage.agency == city["dlh"]
@@ -203,3 +207,42 @@ def test_the_sweep_predictor_survives_a_broken_model(install_model, make_complai
     complaint = make_complaint(text=WASTE, category=None)
     assert predict_agency(complaint) is None
     assert complaint.status == Status.BARU
+
+
+def test_a_version_selects_itself_on_its_recent_history(city):
+    from aduan.lib.routing import PIPELINES
+    from aduan.lib.tests import routing_corpus
+
+    data = Dataset()
+    for c in routing_corpus.generate(1200, seed=7, label_noise=0.0, vague=0.0):
+        if c.agency in AGENCIES:
+            data.texts.append(c.text)
+            data.labels.append(AGENCIES[c.agency])
+            data.extras.append({"channel": "web"})
+    assert len(data) >= 300
+    version = fit_version(Target.AGENCY, data, source="test", precision_target=0.97, activate=False)
+    m = version.metrics
+    assert m["fallback"] is False and m["pipeline"] in PIPELINES
+    assert m["selection"]["chosen"] == m["pipeline"] and m["selection"]["reason"]
+    assert m["n_holdout"] == round(len(data) * 0.2)
+    assert 0.8 < m["accuracy"] <= 1.0
+    assert version.threshold == m["thresholds"]["0.97"] == version.threshold_for(0.97)
+    assert version.blocked_for(0.97) == set(m["guard"]["0.97"])
+    if m["auto_dispatch"]["precision"] is not None:
+        assert m["auto_dispatch"]["precision"] >= 0.97 - 0.05
+
+
+def test_little_history_follows_the_category_table(city):
+    from aduan.lib.routing import RoutingModel
+
+    data = Dataset(
+        texts=["mohon dicek", "tolong segera"] * 15,
+        labels=["dlh", "pdam"] * 15,
+        extras=[{"category": "Sampah"}, {"category": "Air PDAM"}] * 15,
+    )
+    version = fit_version(Target.AGENCY, data, source="test", precision_target=0.97)
+    assert version.metrics["fallback"] is True
+    model = RoutingModel.from_bytes(bytes(version.blob))
+    # The city's table: the category "Jalan rusak" belongs to dpuprpkp, never seen in history.
+    assert model.predict("ada lubang", {"category": "Jalan rusak"})[0].label == "dpuprpkp"
+    assert not version.is_strong(0.999, "dpuprpkp", 0.97)

@@ -49,9 +49,8 @@ class Command(BaseCommand):
         ev.add_argument("--label-column", required=True)
         ev.add_argument("--extra-column", action="append", default=[])
         ev.add_argument("--precision-target")
-        ev.add_argument("--folds")
         ev.add_argument("--seed")
-        ev.add_argument("--ordered-folds", action="store_true")
+        ev.add_argument("--date-column")
         ev.add_argument("--quiet", action="store_true")
 
         tr = sub.add_parser("train", help="train a new version (database, or --csv)")
@@ -66,7 +65,7 @@ class Command(BaseCommand):
             help="a structured column; FIELD (category, kelurahan, channel) names what it holds",
         )
         tr.add_argument("--target", choices=[t.value for t in Target])
-        tr.add_argument("--folds", type=int, default=training.FOLDS)
+        tr.add_argument("--date-column", help="with --csv: the column to order rows by")
         tr.add_argument("--precision-target", type=float)
         tr.add_argument("--no-activate", action="store_true", help="store without activating")
 
@@ -98,12 +97,11 @@ class Command(BaseCommand):
         ]
         for column in o["extra_column"]:
             argv += ["--extra-column", column]
-        for flag in ("precision_target", "folds", "seed"):
+        for flag in ("precision_target", "seed", "date_column"):
             if o[flag] is not None:
                 argv += ["--" + flag.replace("_", "-"), str(o[flag])]
-        for flag in ("ordered_folds", "quiet"):
-            if o[flag]:
-                argv.append("--" + flag.replace("_", "-"))
+        if o["quiet"]:
+            argv.append("--quiet")
         out = io.StringIO()
         status = routing_cli.main(argv, stdout=out, stderr=_Raw(self.stderr))
         if status:
@@ -122,7 +120,6 @@ class Command(BaseCommand):
                 versions = training.train_from_database(
                     targets=targets,
                     activate=activate,
-                    folds=o["folds"],
                     precision_target=o["precision_target"],
                     trigger="command",
                 )
@@ -155,8 +152,8 @@ class Command(BaseCommand):
             extra_columns=extra,
             target=o["target"] or Target.AGENCY,
             activate=activate,
-            folds=o["folds"],
             precision_target=o["precision_target"],
+            date_column=o["date_column"],
         )
 
     # -- versions --------------------------------------------------------------------------------
@@ -207,5 +204,7 @@ class Command(BaseCommand):
             "precision_target": v.precision_target,
             "threshold": v.threshold,
             "coverage": auto.get("coverage"),
+            "pipeline": m.get("pipeline"),
+            "blocked": (m.get("guard") or {}).get(str(v.precision_target), []),
         }
         return json.dumps(figures, ensure_ascii=False)
