@@ -7,12 +7,17 @@ Run from the repository root (not a test; a few minutes):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aduan .venv/bin/python bench/bench_triage.py
     .venv/bin/python bench/bench_triage.py --quality-only  # no database
     .venv/bin/python bench/bench_triage.py --timings-only
+    .venv/bin/python bench/bench_triage.py --mass-only     # mass-event clustering cost
 
 Timings use a throw-away database (a temporary SQLite file, or ``aduan_bench_triage`` on the
 PostgreSQL server) with 10,000 open complaints of the last 14 days, filled with
 ``bulk_create`` plus their duplicate-index rows; the complaints timed are then filed through
 ``lifecycle.create_complaint``, so the figures include the hook as a citizen meets it.
 Prints Markdown for docs/benchmarks.md.
+
+``--mass-only`` measures location-first clustering (``triage.mass.consider``) per new
+complaint with ``BENCH_ARCHIVE`` (100,000) complaints of the last ``BENCH_ARCHIVE_DAYS``
+(90) days on the demo city's kelurahan and main roads, their place-index rows in place.
 """
 
 import collections
@@ -32,6 +37,8 @@ sys.path.insert(0, str(ROOT))
 OPEN = int(os.environ.get("BENCH_OPEN", "10000"))
 TIMED = int(os.environ.get("BENCH_TIMED", "200"))
 QUALITY_ISSUES = int(os.environ.get("BENCH_ISSUES", "2000"))
+ARCHIVE = int(os.environ.get("BENCH_ARCHIVE", "100000"))
+ARCHIVE_DAYS = int(os.environ.get("BENCH_ARCHIVE_DAYS", "90"))
 
 
 def pct(values, q):
@@ -420,7 +427,156 @@ def _timings(connection):
     )
 
 
+# -- mass events (database) ----------------------------------------------------------------------
+
+_TOPIC_PHRASES = [
+    "banjir setinggi lutut",
+    "tergenang air sejak sore",
+    "selokan meluap ke jalan",
+    "jalan berlubang besar",
+    "aspal rusak parah",
+    "sampah menumpuk di TPS",
+    "lampu PJU mati",
+    "pohon tumbang menutup jalan",
+    "air PDAM mati dua hari",
+    "parkir liar bikin macet",
+]
+
+
+def mass_timings():
+    connection, old_name = setup_django()
+    try:
+        _mass_timings(connection)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _mass_timings(connection):
+    from django.db import reset_queries
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from aduan.core.models import Channel, Complaint, Kecamatan, Kelurahan
+    from aduan.demo import malang
+    from aduan.demo.streets import STREETS, load_streets
+    from aduan.triage import mass, streets
+    from aduan.triage.models import MassEvent, PlaceKey, TriageSettings
+
+    for kec in malang.KECAMATAN:
+        kecamatan = Kecamatan.objects.create(code=kec["code"], name=kec["name"])
+        for kel in kec["kelurahan"]:
+            Kelurahan.objects.create(
+                code=kel["code"],
+                name=kel["name"],
+                kecamatan=kecamatan,
+                latitude=kel["lat"],
+                longitude=kel["lon"],
+            )
+    load_streets()
+    areas = list(Kelurahan.objects.all())
+    names = [name for name, aliases, _ in STREETS] + [
+        a for _, aliases, _ in STREETS for a in aliases
+    ]
+    rng = random.Random(11)
+    now = timezone.now()
+
+    def text_and_place():
+        phrase = rng.choice(_TOPIC_PHRASES)
+        area = rng.choice(areas)
+        if rng.random() < 0.6:
+            text = f"{phrase} di {rng.choice(names)} no {rng.randint(1, 200)}, tolong"
+        else:
+            text = f"{phrase} dekat rumah, mohon dicek"
+        pin = None
+        if rng.random() < 0.3:
+            pin = (
+                round(float(area.latitude) + rng.uniform(-0.005, 0.005), 6),
+                round(float(area.longitude) + rng.uniform(-0.005, 0.005), 6),
+            )
+        return text, area, pin
+
+    rows = []
+    for n in range(ARCHIVE):
+        text, area, pin = text_and_place()
+        rows.append(
+            Complaint(
+                code=f"M-{n:07d}",
+                channel=Channel.WEB,
+                status="ditutup",
+                text=text,
+                kelurahan=area if rng.random() < 0.7 else None,
+                kecamatan_id=area.kecamatan_id,
+                latitude=pin[0] if pin else None,
+                longitude=pin[1] if pin else None,
+                received_at=now - timedelta(seconds=rng.uniform(600, ARCHIVE_DAYS * 86400)),
+            )
+        )
+    Complaint.objects.bulk_create(rows, batch_size=5000)
+    gazetteer = streets.gazetteer()
+    keys = []
+    for c in Complaint.objects.only(
+        "pk",
+        "text",
+        "address",
+        "kelurahan_id",
+        "kecamatan_id",
+        "latitude",
+        "longitude",
+        "received_at",
+    ).iterator(chunk_size=5000):
+        found = gazetteer.find(c.text)
+        keys.extend(
+            PlaceKey(complaint=c, key=k, received_at=c.received_at)
+            for k in mass.place_keys(c, found)
+        )
+    PlaceKey.objects.bulk_create(keys, batch_size=10000)
+
+    settings = TriageSettings.load()
+    timed, queries, sizes = [], [], []
+    for n in range(TIMED):
+        text, area, pin = text_and_place()
+        complaint = Complaint.objects.create(
+            code=f"N-{n:05d}",
+            channel=Channel.WEB,
+            text=text,
+            kelurahan=area,
+            kecamatan_id=area.kecamatan_id,
+            latitude=pin[0] if pin else None,
+            longitude=pin[1] if pin else None,
+            received_at=now,
+        )
+        began = time.perf_counter()
+        with CaptureQueriesContext(connection) as captured:
+            event = mass.consider(complaint, [], settings)
+        timed.append(time.perf_counter() - began)
+        queries.append(len(captured))
+        sizes.append(mass.members(event).count() if event else 0)
+        reset_queries()
+    window = PlaceKey.objects.filter(
+        received_at__gte=now - timedelta(hours=settings.mass_event_window_hours)
+    ).count()
+    print(f"\n### {connection.vendor}: mass events over {ARCHIVE:,} complaints\n")
+    print("| measure | figure |")
+    print("| --- | --- |")
+    print(f"| place-index rows in the archive | {len(keys):,} ({window:,} in the window) |")
+    print(
+        f"| clustering one new complaint (`mass.consider`: index, search, join) | "
+        f"{ms(timed)}, {statistics.median(queries):.0f} queries |"
+    )
+    print(
+        f"| new complaints put in a cluster (random texts, same demo roads) | "
+        f"{sum(1 for s in sizes if s)} of {TIMED} |"
+    )
+    print(
+        f"| clusters at the end, open as cases | {MassEvent.objects.count()}, "
+        f"{MassEvent.objects.exclude(state='forming').count()} |"
+    )
+
+
 if __name__ == "__main__":
+    if "--mass-only" in sys.argv:
+        mass_timings()
+        sys.exit(0)
     if "--timings-only" not in sys.argv:
         print("quality of the duplicate similarity (no database)...", file=sys.stderr)
         quality()

@@ -26,8 +26,8 @@ from aduan.core.models import (
     Status,
 )
 
-from . import hooks
-from .models import DuplicateLink, MassEventMember, Review, Suggestion, TriageSettings
+from . import hooks, mass
+from .models import DuplicateLink, Review, Suggestion, TriageSettings
 
 log = logging.getLogger("aduan.triage")
 
@@ -110,22 +110,26 @@ def accept(complaint, actor, *, expected_version=None) -> Event:
 
 
 def _judge(suggestion: Suggestion, settings: TriageSettings) -> tuple[str, str]:
-    threshold = suggestion.agency_version.threshold_for(settings.precision_target)
+    version = suggestion.agency_version
+    threshold = version.threshold_for(settings.precision_target)
     confidence = suggestion.agency_confidence
     if confidence is None or confidence < threshold:
         return S.BELOW, f"{confidence or 0:.4f} < {threshold:.4f}"
+    if suggestion.agency_label in version.blocked_for(settings.precision_target):
+        # The per-agency guard: this agency's recent predictions missed the target.
+        return S.BELOW, f"guard: {suggestion.agency_label}"
     if not suggestion.agency.is_active:
         return S.SKIPPED, "agency inactive"
     if suggestion.is_flagged:
         return S.SKIPPED, f"flagged: {suggestion.spam_label}"
     complaint = suggestion.complaint
-    if MassEventMember.objects.filter(complaint=complaint).exists():
-        return S.SKIPPED, "mass event"
     strong = DuplicateLink.objects.filter(
         Q(complaint=complaint) | Q(other=complaint), similarity__gte=STRONG_DUPLICATE
     ).exclude(Q(complaint__status__in=DROPPED_STATUSES) | Q(other__status__in=DROPPED_STATUSES))
     if strong.exists():
         return S.SKIPPED, "likely duplicate"
+    if (held := mass.hold(complaint, settings)) is not None:
+        return held
     return "go", ""
 
 
@@ -163,7 +167,7 @@ def auto_dispatch(batch: int = 100) -> dict:
             continue
         claimed = Suggestion.objects.filter(pk=suggestion.pk)
         try:
-            event = _dispatch(suggestion)
+            event = _dispatch(suggestion, settings)
         except TransitionError as exc:
             claimed.update(auto_state=S.FAILED, auto_note=exc.message[:200])
             counts["failed"] += 1
@@ -177,11 +181,48 @@ def auto_dispatch(batch: int = 100) -> dict:
     return dict(counts)
 
 
-def _dispatch(suggestion: Suggestion) -> Event:
+def _strong_category(suggestion: Suggestion, settings: TriageSettings):
+    """The suggested category when its own model is as sure as its threshold for the
+    precision target (and its guard allows it) and it differs from the filed one; else None."""
+    category = suggestion.category
+    version = suggestion.category_version
+    if category is None or version is None or not category.is_active:
+        return None
+    if category.pk == suggestion.complaint.category_id:
+        return None
+    if not version.is_strong(
+        suggestion.category_confidence, suggestion.category_label, settings.precision_target
+    ):
+        return None
+    return category
+
+
+def _dispatch(suggestion: Suggestion, settings: TriageSettings | None = None) -> Event:
     complaint = suggestion.complaint
     lead = suggestion.agency
-    with transaction.atomic():
+    settings = settings or TriageSettings.load()
+    recategorised = None
+    with transaction.atomic(), hooks.quiet():
         category = complaint.category
+        strong = _strong_category(suggestion, settings)
+        if strong is not None:
+            # The category model is as sure as auto-dispatch demands: set it too, logged
+            # as a correction by the system (no actor) and named in the dispatch event.
+            previous = category.code if category else None
+            lifecycle.correct(
+                complaint,
+                None,
+                category=strong,
+                reason=stored_text("Kategori disesuaikan otomatis dengan saran triase."),
+                expected_version=complaint.version,
+            )
+            category = strong
+            recategorised = {
+                "from": previous,
+                "to": strong.code,
+                "model_version": suggestion.category_version_id,
+                "confidence": suggestion.category_confidence,
+            }
         supporting = (
             _supporting(category, lead) if category and category.agency_id == lead.pk else []
         )
@@ -201,6 +242,7 @@ def _dispatch(suggestion: Suggestion) -> Event:
                 "reason": "triage",
                 "model_version": suggestion.agency_version_id,
                 "confidence": suggestion.agency_confidence,
+                **({"category": recategorised} if recategorised else {}),
             },
         )
     return event

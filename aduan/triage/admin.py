@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.core.admin import AuditedAdmin
 
-from .models import MassEvent, MassEventMember, Review, RoutingModelVersion, TriageSettings
+from .models import (
+    MassEvent,
+    MassEventMember,
+    Review,
+    RoutingModelVersion,
+    Street,
+    StreetAlias,
+    TriageSettings,
+)
+from .streets import clear_cache
 from .training import activate_version
 
 
@@ -93,3 +102,31 @@ class ReviewAdmin(AuditedAdmin):
     list_display = ["event", "complaint", "verdict", "agency", "actor", "created_at"]
     list_filter = ["verdict"]
     raw_id_fields = ["event", "complaint", "actor"]
+
+
+class AliasInline(admin.TabularInline):
+    model = StreetAlias
+    extra = 3
+
+
+@admin.register(Street)
+class StreetAdmin(AuditedAdmin):
+    """Streets and the names people use for them; mass events read them within minutes."""
+
+    list_display = ["name", "aliases_shown", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "aliases__name"]
+    filter_horizontal = ["kelurahan"]
+    inlines = [AliasInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("aliases")
+
+    @admin.display(description=_("nama lain"))
+    def aliases_shown(self, obj):
+        return ", ".join(a.name for a in obj.aliases.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # This process reads the new names at once; the others within their cache's life.
+        clear_cache()

@@ -36,3 +36,12 @@ class ReviewForm(forms.Form):
 
 class GatherForm(forms.Form):
     survivor = forms.CharField(label=_("Aduan utama"), max_length=20)
+
+
+class DispatchEventForm(forms.Form):
+    """Gather a mass event into one complaint and dispatch that one, in one action."""
+
+    survivor = forms.CharField(label=_("Aduan utama"), max_length=20)
+    lead = forms.ModelChoiceField(
+        label=_("OPD utama"), queryset=Agency.objects.filter(is_active=True), empty_label="—"
+    )

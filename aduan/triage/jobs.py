@@ -107,5 +107,5 @@ def register_all() -> None:
 
     jobs.register("triage.auto_dispatch", every_seconds=60)(auto_dispatch)
     jobs.register("triage.refresh", every_seconds=300)(refresh)
-    jobs.register("triage.retrain", every_seconds=3600)(retrain)
+    jobs.register("triage.retrain", every_seconds=3600, queue=jobs.TRAINING)(retrain)
     jobs.register("triage.cleanup", every_seconds=86400)(cleanup)

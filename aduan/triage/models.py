@@ -73,6 +73,36 @@ class RoutingModelVersion(models.Model):
             return NEVER
         return float(stored[min(stricter)])
 
+    def blocked_for(self, precision_target: float) -> frozenset:
+        """Labels the per-agency guard keeps from auto-dispatch at ``precision_target``: their
+        predictions on the most recent training slice missed the target, or were too few to
+        tell. Taken from the same stored target as ``threshold_for``; empty for versions
+        trained before the guard existed."""
+        guard = self.metrics.get("guard") or {}
+        if not guard:
+            return frozenset()
+        stored = [float(k) for k in guard if float(k) >= precision_target - 1e-9]
+        if not stored:
+            return frozenset(self.labels or [])
+        key = min(stored)
+        for k, labels in guard.items():
+            if abs(float(k) - key) < 1e-9:
+                return frozenset(labels)
+        return frozenset()
+
+    def is_strong(self, confidence: float | None, label: str = "", precision_target=None) -> bool:
+        """Whether a suggestion of this version is strong enough to act on in one click (and
+        for auto-dispatch): its confidence reaches the threshold for the precision target
+        (the configured one by default) and the guard does not block its label. Anything
+        else is only a hint."""
+        if confidence is None:
+            return False
+        if precision_target is None:
+            precision_target = TriageSettings.load().precision_target
+        if confidence < self.threshold_for(precision_target):
+            return False
+        return not (label and label in self.blocked_for(precision_target))
+
 
 class TrainingRun(models.Model):
     """A training in progress or done. The partial unique constraint is the claim:
@@ -145,7 +175,29 @@ class TriageSettings(models.Model):
         validators=[MinValueValidator(2)],
     )
     mass_event_window_hours = models.PositiveIntegerField(
-        _("jendela kejadian massal (jam)"), default=72
+        _("jendela kejadian massal (jam)"),
+        default=24,
+        help_text=_("Aduan sejenis di tempat yang sama dalam selang ini dikelompokkan."),
+    )
+    mass_event_hold_hours = models.PositiveIntegerField(
+        _("tahan disposisi otomatis selama kelompok terbentuk (jam)"),
+        default=6,
+        help_text=_(
+            "Aduan yang mulai berkelompok tidak didisposisikan otomatis sampai kelompoknya "
+            "tidak bertambah selama ini."
+        ),
+    )
+    mass_event_distance_m = models.PositiveIntegerField(
+        _("jarak titik peta kejadian massal (meter)"), default=400
+    )
+    mass_event_topic_similarity = models.FloatField(
+        _("kemiripan topik minimal untuk kejadian massal"),
+        default=0.25,
+        validators=[MinValueValidator(0.05), MaxValueValidator(1.0)],
+        help_text=_(
+            "Untuk teks tanpa kata topik yang dikenal (banjir, sampah, lampu...): bagian "
+            "kata isi yang sama, tanpa nama tempat."
+        ),
     )
     # Stricter than for a duplicate warning: a false mass event costs far more than a
     # wrong "kemungkinan duplikat" (docs/benchmarks.md).
@@ -277,10 +329,16 @@ class MassEvent(models.Model):
     """Many complaints about one thing (a broken bridge, two hundred messages): one case."""
 
     class State(models.TextChoices):
+        # Two or more near complaints, fewer than the setting's size: automatic dispatch
+        # holds them, the moderators do not see a case yet.
+        FORMING = "forming", _("Sedang terbentuk")
         OPEN = "open", _("Belum digabung")
         GATHERED = "gathered", _("Sudah digabung")
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    # The newest member's filing time: a forming cluster that stops growing for the
+    # window's length releases its members.
+    last_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     complaints = models.ManyToManyField(
@@ -296,6 +354,7 @@ class MassEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "last_at"], name="triage_mass_state")]
         verbose_name = _("kejadian massal")
         verbose_name_plural = _("kejadian massal")
 
@@ -339,3 +398,59 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} {self.verdict}"
+
+
+class Street(models.Model):
+    """A street of the city under its official name; what people call it is in its aliases."""
+
+    name = models.CharField(_("nama resmi"), max_length=120, unique=True)
+    kelurahan = models.ManyToManyField(
+        "core.Kelurahan", blank=True, related_name="+", verbose_name=_("kelurahan yang dilalui")
+    )
+    is_active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jalan")
+        verbose_name_plural = _("jalan")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StreetAlias(models.Model):
+    """Another name of a street: a local nickname ("Suhat"), an old spelling, a landmark
+    people use for it ("Kayutangan")."""
+
+    street = models.ForeignKey(Street, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("nama lain"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("nama lain jalan")
+        verbose_name_plural = _("nama lain jalan")
+        constraints = [
+            models.UniqueConstraint(fields=["street", "name"], name="triage_alias_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlaceKey(models.Model):
+    """Where a complaint is, as index keys for mass events (see mass.py): ``s:<street>``,
+    ``l:<kelurahan>``, ``k:<kecamatan>`` and ``g:<lat cell>:<lon cell>`` for a pin."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+    # Copied from the complaint so the window filter needs no join.
+    received_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["key", "received_at"], name="triage_placekey_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "key"], name="triage_placekey_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}:{self.key}"

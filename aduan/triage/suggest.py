@@ -236,7 +236,15 @@ def _predict_agency(complaint: Complaint) -> Agency | None:
     if routed is None:
         return None
     label, confidence = routed[0], routed[1]
-    threshold = loaded.version.threshold_for(TriageSettings.load().precision_target)
-    if confidence < threshold:
+    if not loaded.version.is_strong(confidence, label, TriageSettings.load().precision_target):
         return None
     return agency_for_label(label)
+
+
+def bar_for(suggestion: Suggestion, settings: TriageSettings) -> float | None:
+    """The confidence a suggested agency needs to be offered for one-click acceptance: the
+    same bar automatic dispatch uses. None without a model version."""
+    version = suggestion.agency_version
+    if version is None:
+        return None
+    return float(version.threshold_for(settings.precision_target))

@@ -11,4 +11,6 @@ urlpatterns = [
     path("massal/", views.mass_list, name="mass_events"),
     path("massal/<int:pk>/", views.mass_detail, name="mass_event"),
     path("massal/<int:pk>/gabung/", views.gather, name="gather"),
+    path("massal/<int:pk>/disposisi/", views.dispatch_event, name="dispatch_event"),
+    path("antrean/gabung/", views.bulk_merge, name="bulk_merge"),
 ]

@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aduan.core import lifecycle
-from aduan.core.models import Event
+from aduan.core.models import DROPPED_STATUSES, Event
 from aduan.core.permissions import access_complaint, can_act, visible_complaints
 from aduan.office.views.common import redirect_back, require_perm, staff_required
 from aduan.office.views.complaint import complaint_page
 
 from . import actions, mass
-from .forms import GatherForm, ReviewForm
-from .models import MassEvent
+from .forms import DispatchEventForm, GatherForm, ReviewForm
+from .models import MassEvent, PlaceKey, Street
 
 REVIEW_PAGE = 100
 
@@ -135,14 +136,33 @@ def mass_list(request):
 def mass_detail(request, pk):
     event = _event_for(request.user, pk)
     survivor = mass.default_survivor(event)
+    members = list(mass.members(event))
+    named = {}
+    for complaint_id, key in PlaceKey.objects.filter(
+        complaint_id__in=[c.pk for c in members], key__startswith="s:"
+    ).values_list("complaint_id", "key"):
+        named.setdefault(complaint_id, set()).add(int(key[2:]))
+    names = dict(
+        Street.objects.filter(pk__in={pk for ids in named.values() for pk in ids}).values_list(
+            "pk", "name"
+        )
+    )
+    for c in members:
+        c.street_names = sorted(names[pk] for pk in named.get(c.pk, ()) if pk in names)
+    pins = [c for c in members if c.latitude is not None and c.longitude is not None]
     return render(
         request,
         "triage/mass_event.html",
         {
             "event": event,
-            "members": list(mass.members(event)),
+            "members": members,
+            "pins": pins,
+            "streets": sorted({n for c in members for n in c.street_names}),
             "survivor": survivor,
             "pending": mass.pending(event, survivor),
+            "dispatch_form": DispatchEventForm(
+                initial={"lead": mass.suggested_lead(survivor) if survivor else None}
+            ),
         },
     )
 
@@ -177,3 +197,76 @@ def gather(request, pk):
     for code, message in result.failed:
         messages.error(request, f"{code}: {message}")
     return redirect_back(request, "triage:mass_event", pk)
+
+
+@staff_required
+@require_POST
+def dispatch_event(request, pk):
+    """Gather the event into the chosen survivor and dispatch it, in one action."""
+    user = request.user
+    event = _event_for(user, pk)
+    form = DispatchEventForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih aduan utama dan OPD utama."))
+        return redirect("triage:mass_event", pk=pk)
+    survivor = access_complaint(user, form.cleaned_data["survivor"])
+    if not (can_act(user, "merge", survivor) and can_act(user, "dispatch", survivor)):
+        raise PermissionDenied
+    lead = form.cleaned_data["lead"]
+    try:
+        result, _event = mass.dispatch(event, survivor, user, lead)
+    except lifecycle.TransitionError as exc:
+        messages.error(request, exc.message)
+        return redirect("triage:mass_event", pk=pk)
+    messages.success(
+        request,
+        _("%(n)s aduan digabung ke %(code)s dan didisposisikan ke %(agency)s.")
+        % {"n": len(result.merged), "code": survivor.code, "agency": lead.short_name},
+    )
+    return redirect_back(request, "triage:mass_event", pk)
+
+
+@staff_required
+@require_POST
+def bulk_merge(request):
+    """Merge the complaints ticked in the queue into one of them (see ``mass.merge_many``)."""
+    user = request.user
+    require_perm(user, "merge")
+    filters = QueryDict(request.POST.get("filters", ""))
+    back = reverse("office:queue")
+    back = f"{back}?{filters.urlencode()}" if filters else back
+    versions: dict[str, int] = {}
+    for raw in request.POST.getlist("items")[:100]:
+        code, _sep, version = str(raw).rpartition(":")
+        if code and version.isdigit():
+            versions[code] = int(version)
+    chosen, failed = [], []
+    for code in versions:
+        try:
+            complaint = access_complaint(user, code)
+        except Http404:
+            failed.append((code, _("Aduan tidak ditemukan.")))
+            continue
+        if complaint.status in DROPPED_STATUSES:
+            continue
+        if can_act(user, "merge", complaint):
+            chosen.append(complaint)
+        else:
+            failed.append((code, _("Anda tidak berwenang.")))
+    if len(chosen) < 2:
+        messages.error(request, _("Pilih minimal dua aduan untuk digabung."))
+        return redirect(back)
+    result = mass.merge_many(chosen, user, versions)
+    if result.merged:
+        messages.success(
+            request,
+            _("%(n)s aduan digabung ke %(code)s: %(codes)s")
+            % {
+                "n": len(result.merged),
+                "code": result.survivor.code,
+                "codes": ", ".join(result.merged),
+            },
+        )
+    for code, message in failed + result.failed:
+        messages.error(request, f"{code}: {message}")
+    return redirect(back)

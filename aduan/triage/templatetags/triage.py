@@ -21,13 +21,16 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from aduan.core import disclosure
-from aduan.core.models import DROPPED_STATUSES, MODERATOR_STATUSES, Privacy
-from aduan.core.permissions import has_perm
+from aduan.core.models import DROPPED_STATUSES, MODERATOR_STATUSES, Agency, Privacy
+from aduan.core.permissions import has_perm, visible_complaints
 
 from .. import duplicates, mass
-from ..models import DuplicateLink, MassEventMember, Review, Suggestion
+from ..models import DuplicateLink, MassEvent, MassEventMember, Review, Suggestion, TriageSettings
+from ..suggest import bar_for
 
 register = template.Library()
+# Member texts a case shows in the queue; the case's page shows them all.
+CASE_TEXTS = 8
 
 
 @register.filter
@@ -95,7 +98,7 @@ def _rows_data(context, complaint) -> dict:
     suggestions = {
         s.complaint_id: s
         for s in Suggestion.objects.filter(complaint_id__in=ids).select_related(
-            "agency", "category"
+            "agency", "category", "agency_version"
         )
     }
     dupes: Counter = Counter()
@@ -108,17 +111,69 @@ def _rows_data(context, complaint) -> dict:
     dupes.update(
         dict(links.filter(other_id__in=ids).values_list("other_id").annotate(n=Count("id")))
     )
+    # A forming cluster is no case yet: it only holds automatic dispatch.
     events = dict(
-        MassEventMember.objects.filter(complaint_id__in=ids).values_list("complaint_id", "event_id")
+        MassEventMember.objects.filter(complaint_id__in=ids)
+        .exclude(event__state=MassEvent.State.FORMING)
+        .values_list("complaint_id", "event_id")
     )
     sizes = dict(
         MassEventMember.objects.filter(event_id__in=set(events.values()))
         .values_list("event_id")
         .annotate(n=Count("id"))
     )
-    data = {"suggestions": suggestions, "dupes": dupes, "events": events, "sizes": sizes}
+    data = {
+        "suggestions": suggestions,
+        "dupes": dupes,
+        "events": events,
+        "sizes": sizes,
+        "in_case": mass.in_open_case(ids) if context.get("selectable") else set(),
+        "settings": TriageSettings.load(),
+    }
     cache["triage_rows"] = data
     return data
+
+
+def _strength(suggestion, settings) -> dict:
+    """``strong``: the suggestion meets automatic dispatch's bar (its confidence threshold and
+    the per-agency guard) and may be accepted in one click; otherwise it is only a hint. ``bar``: that bar, shown beside a hint."""
+    if suggestion is None:
+        return {"strong": False, "bar": None}
+    bar = bar_for(suggestion, settings)
+    version = suggestion.agency_version
+    strong = version is not None and version.is_strong(
+        suggestion.agency_confidence, suggestion.agency_label, settings.precision_target
+    )
+    return {"strong": strong, "bar": bar}
+
+
+@register.simple_tag(takes_context=True)
+def triage_in_case(context, complaint) -> bool:
+    """True for a queue row that an open mass event's case above the list stands for."""
+    if not context.get("selectable") or not _moderator(context):
+        return False
+    return complaint.pk in _rows_data(context, complaint)["in_case"]
+
+
+@register.inclusion_tag("triage/_cases.html", takes_context=True)
+def triage_cases(context):
+    """The open mass events of the queue, one case each, with gather and dispatch."""
+    user = context.get("user")
+    if user is None or not has_perm(user, "merge"):
+        return {"cases": []}
+    request = context.get("request")
+    cases = mass.open_cases(visible_complaints(user))
+    for case in cases:
+        case["summaries"] = [
+            (c, _summary(context, c, handling=True)) for c in case["members"][:CASE_TEXTS]
+        ]
+        case["more"] = max(0, case["count"] - CASE_TEXTS)
+    return {
+        "cases": cases,
+        "agencies": Agency.objects.filter(is_active=True).order_by("short_name"),
+        "csrf_token": context.get("csrf_token"),
+        "next": request.get_full_path() if request else "",
+    }
 
 
 @register.inclusion_tag("triage/_row.html", takes_context=True)
@@ -136,6 +191,7 @@ def triage_row(context, complaint):
         "show": True,
         "c": complaint,
         "s": suggestion,
+        **_strength(suggestion, data["settings"]),
         "dupes": data["dupes"].get(complaint.pk, 0),
         "mass_event": event_id,
         "mass_size": data["sizes"].get(event_id, 0),
@@ -157,17 +213,25 @@ def triage_panel(context, complaint):
         .first()
     )
     event = mass.event_of(complaint)
+    forming = None
+    if event is not None and event.state == MassEvent.State.FORMING:
+        forming, event = event, None
     survivor = mass.default_survivor(event) if event else None
     pending = mass.pending(event, survivor) if event else []
     auto_review = None
     if suggestion and suggestion.auto_event_id:
         auto_review = Review.objects.filter(event_id=suggestion.auto_event_id).first()
+    strength = _strength(suggestion, TriageSettings.load())
     return {
         "show": True,
         "complaint": complaint,
         "s": suggestion,
+        **strength,
         "can_accept": bool(
-            suggestion and suggestion.agency_id and complaint.status in MODERATOR_STATUSES
+            suggestion
+            and suggestion.agency_id
+            and strength["strong"]
+            and complaint.status in MODERATOR_STATUSES
         ),
         "pii": pii_warning(suggestion.pii_kinds, complaint.privacy) if suggestion else "",
         "duplicates": [
@@ -176,6 +240,7 @@ def triage_panel(context, complaint):
         ],
         "mass_event": event,
         "mass_size": event.members.count() if event else 0,
+        "forming_size": forming.members.count() if forming else 0,
         "survivor": survivor,
         "pending": pending,
         "auto_review": auto_review,

@@ -7,7 +7,7 @@ import pytest
 
 from aduan.lib.routing import RoutingModel
 from aduan.lib.tests import routing_corpus as rc
-from aduan.triage import duplicates, loader
+from aduan.triage import duplicates, loader, streets
 from aduan.triage.models import RoutingModelVersion, Target, TriageSettings
 from aduan.triage.training import Dataset
 
@@ -69,9 +69,11 @@ def fresh_models():
     # Rolled-back tests can hand out the same primary key again: never reuse a model.
     loader.clear()
     duplicates.clear_cache()
+    streets.clear_cache()
     yield
     loader.clear()
     duplicates.clear_cache()
+    streets.clear_cache()
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from django.urls import reverse
 from aduan.core.models import MODERATOR_STATUSES, Complaint, Role, User
 from aduan.demo import loader as demo
 from aduan.office.tests.conftest import login
-from aduan.triage.models import RoutingModelVersion, Suggestion, Target
+from aduan.triage import streets
+from aduan.triage.models import RoutingModelVersion, Street, StreetAlias, Suggestion, Target
 from aduan.triage.training import train_from_database
 
 
@@ -24,4 +25,19 @@ def test_demo_then_training_gives_the_queue_suggestions(db, settings):
     moderator.set_password("rahasia-uji-123")
     moderator.save()
     page = login(moderator).get(reverse("office:queue")).content.decode()
-    assert "Terima saran" in page
+    # Above the bar a one-click accept, below it a hint (test_hints.py has the rule).
+    assert "Terima saran" in page or "Petunjuk" in page
+
+
+def test_the_demo_city_ships_its_main_roads_and_their_names(db):
+    demo.load_master_data()
+    suhat = Street.objects.get(name="Jl. Soekarno-Hatta")
+    assert {"Suhat", "Sukarno Hatta"} <= set(suhat.aliases.values_list("name", flat=True))
+    assert suhat.kelurahan.filter(name="Mojolangu").exists()
+    gazetteer = streets.gazetteer()
+    assert gazetteer.find("banjir di suhat depan kampus") == {suhat.pk}
+    assert gazetteer.find("Kajoetangan macet") == {Street.objects.get(name="Jl. Basuki Rahmat").pk}
+    # Loading again changes nothing.
+    count = StreetAlias.objects.count()
+    demo.load_master_data()
+    assert StreetAlias.objects.count() == count

@@ -152,17 +152,22 @@ def test_a_flood_becomes_one_mass_event(flood):
     assert members == {c.pk for c in complaints}
 
 
-def test_loose_look_alikes_make_no_mass_event(make_complaint):
-    # Reworded reports are duplicate warnings, but below the mass-event similarity.
+def test_loose_look_alikes_far_apart_make_no_mass_event(make_complaint, city):
+    # Reworded reports are duplicate warnings, but below the mass-event similarity; and
+    # their places (kelurahan in different kecamatan) are far apart.
     for i in range(6):
-        make_complaint(text=(BRIDGE, BRIDGE_AGAIN)[i % 2] + f" ({i})")
+        make_complaint(
+            text=(BRIDGE, BRIDGE_AGAIN)[i % 2] + f" ({i})",
+            kelurahan=(city["kauman"], city["gadang"])[i % 2],
+        )
     assert DuplicateLink.objects.exists()
-    assert not MassEvent.objects.exists()
+    assert not MassEvent.objects.exclude(state=MassEvent.State.FORMING).exists()
 
 
 def test_fewer_than_the_threshold_is_no_mass_event(flood):
     flood(4)
-    assert not MassEvent.objects.exists()
+    # A cluster is forming (automatic dispatch holds it), but no case is open yet.
+    assert MassEvent.objects.get().state == MassEvent.State.FORMING
 
 
 def gather_url(event):
