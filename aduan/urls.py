@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aduan.core import health, metrics
 from aduan.portal import media
 
 media_patterns = (
@@ -12,6 +13,10 @@ media_patterns = (
 )
 
 urlpatterns = [
+    # Also answered by core.health.ProbeMiddleware before any other middleware; named here.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
     path("", include(media_patterns)),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -21,6 +26,7 @@ urlpatterns = [
     path("kantor/", include("aduan.office.urls")),
     path("", include("aduan.channels.urls")),
     path("", include("aduan.knowledge.urls")),
+    path("peta/", include("aduan.geo.urls")),
     path("", include("aduan.reports.urls")),
     path("", include("aduan.portal.urls")),
 ]

@@ -46,6 +46,21 @@ ensure_venv() {
   export PATH="$VENV/bin:$PATH"
 }
 
+# The browser packages of package.json (Leaflet for the maps, served as the site's own static
+# files; axe-core for the tests), from the npm registry at the lock file's exact versions.
+# Debian's nodejs/npm are installed when no npm is on the PATH (one from elsewhere is used
+# as it is); `npm ci` runs again only when the lock file is newer than node_modules.
+ensure_npm_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    ensure_debs nodejs npm
+  fi
+  local stamp="node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ ! -f node_modules/leaflet/dist/leaflet.js ]; then
+    echo "==> installing browser packages from the npm registry"
+    npm ci --no-audit --no-fund --silent
+  fi
+}
+
 # python3-venv: Debian ships venv separately; libpango: WeasyPrint's PDF layout.
 # Debian's python3 is on a fresh machine; a python3 from elsewhere (pyenv) needs no venv package.
 BASE_DEBS=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)

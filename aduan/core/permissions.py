@@ -22,6 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "merge",
             "answer_directly",
             "correct",
+            # Set or correct a complaint's pin and kelurahan (office "lokasi" action).
+            "set_location",
             "request_info",
             "note",
             "close",
@@ -45,6 +47,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "resolve",
             "note",
             "assign",
+            "set_location",
             "edit_templates",
             "notifications",
         }
@@ -61,6 +64,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "resolve",
             "note",
             "assign",
+            "set_location",
             "edit_templates",
             "notifications",
         }

@@ -38,7 +38,7 @@ from aduan.deadlines.sweep import sweep
 from aduan.lib.phones import normalize_phone
 from aduan.office import twofactor
 
-from . import corpus, knowledge, malang
+from . import boundaries, corpus, knowledge, malang, streets
 
 DEMO_PASSWORD = "aduan-demo"  # noqa: S105 (public demo password, printed on start)
 # The demo's accounts that must pass a second step share one public authenticator key,
@@ -130,6 +130,9 @@ def load_master_data() -> None:
             user.set_password(DEMO_PASSWORD)
         user.save()
     knowledge.load_articles()
+    streets.load_streets()
+    # Approximate kelurahan boundaries (see demo/boundaries.py), through `aduan boundaries`'s code.
+    boundaries.load_boundaries()
     enrol_demo_second_factor()
 
 

@@ -96,6 +96,18 @@ def _correct(c, user, d):
     )
 
 
+def _locate(c, user, d):
+    lifecycle.correct(
+        c,
+        user,
+        latitude=d["latitude"],
+        longitude=d["longitude"],
+        kelurahan=d["kelurahan"],
+        reason=d["reason"],
+        expected_version=d["version"],
+    )
+
+
 def _acknowledge(c, user, d):
     lifecycle.acknowledge(c, user, note=d["note"], expected_version=d["version"])
 
@@ -277,6 +289,15 @@ ACTIONS: dict[str, Action] = {
             f.CorrectForm,
             _correct,
             gettext_lazy("Koreksi tersimpan."),
+            offered=_correctable,
+        ),
+        Action(
+            "lokasi",
+            gettext_lazy("Tetapkan atau koreksi titik lokasi"),
+            "set_location",
+            f.LocationForm,
+            _locate,
+            gettext_lazy("Titik lokasi tersimpan."),
             offered=_correctable,
         ),
         Action(

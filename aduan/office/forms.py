@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from aduan.core.city import current_city
 from aduan.core.models import (
     Agency,
     Category,
+    Kelurahan,
     Kind,
     Outcome,
     Priority,
@@ -19,6 +23,7 @@ from aduan.core.models import (
     User,
 )
 from aduan.core.permissions import visible_complaints
+from aduan.geo.locate import locate
 from aduan.lib.codes import normalize_code
 from aduan.portal.forms import CheckedPhotosField
 
@@ -406,3 +411,58 @@ class ResponseTemplateForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError(_("Judul ini sudah dipakai templat lain."))
         return title
+
+
+class LocationForm(ActionForm):
+    """Set or correct the pin (and the kelurahan): a correction, no change of status.
+
+    An empty kelurahan follows the pin when boundaries are imported (aduan.geo); a pin
+    outside the city is refused as on the filing form.
+    """
+
+    latitude = forms.DecimalField(
+        label=_("Lintang"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("-11"),
+        max_value=Decimal("6"),
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+    )
+    longitude = forms.DecimalField(
+        label=_("Bujur"),
+        max_digits=9,
+        decimal_places=6,
+        min_value=Decimal("95"),
+        max_value=Decimal("141"),
+        widget=forms.NumberInput(attrs={"step": "0.000001"}),
+    )
+    kelurahan = forms.ModelChoiceField(
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.select_related("kecamatan").order_by("name"),
+        required=False,
+        empty_label=_("— ikuti titik —"),
+        help_text=_("Kosongkan agar kelurahan dipilih dari titik."),
+    )
+    reason = _text(_("Alasan koreksi (opsional)"), rows=2, required=False, help_text=INTERNAL)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        c = self.complaint
+        if c is not None and not self.is_bound:
+            self.fields["latitude"].initial = c.latitude
+            self.fields["longitude"].initial = c.longitude
+
+    def clean(self):
+        data = super().clean()
+        lat, lon = data.get("latitude"), data.get("longitude")
+        if lat is None or lon is None:
+            return data
+        place = locate(lat, lon)
+        if place.inside_city is False:
+            self.add_error(
+                "latitude",
+                _("Titik ini berada di luar wilayah %(city)s.") % {"city": current_city().name},
+            )
+        elif data.get("kelurahan") is None:
+            data["kelurahan"] = place.kelurahan
+        return data

@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from . import aggregation, bimonthly, closing
 
         # Public pages and dashboards read counts at most this old.
-        jobs.register("reports.aggregate", every_seconds=30)(aggregation.run)
+        jobs.register("reports.aggregate", every_seconds=30, queue=jobs.REPORTS)(aggregation.run)
         jobs.register("reports.auto_close", every_seconds=300)(closing.auto_close)
         # Cheap when there is nothing to do: one indexed look-up of the stored report.
-        jobs.register("reports.close_period", every_seconds=3600)(bimonthly.run)
+        jobs.register("reports.close_period", every_seconds=3600, queue=jobs.REPORTS)(bimonthly.run)

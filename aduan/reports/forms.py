@@ -149,3 +149,28 @@ def plan_actions(formset) -> list:
         for form in formset.forms
         if form.cleaned_data.get("description")
     ]
+
+
+class MapFilterForm(forms.Form):
+    """The public map's filters: a GET form that works the same with or without script."""
+
+    kategori = forms.ModelChoiceField(
+        label=_("Kategori"),
+        queryset=Category.objects.filter(is_active=True).order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Semua kategori"),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Semua status"))]
+        + [(s.value, s.label) for s in Status if s in LISTED_STATUSES],
+    )
+    bulan = forms.TypedChoiceField(
+        label=_("Periode"),
+        required=False,
+        coerce=int,
+        empty_value=12,
+        choices=[(n, _("%(n)s bulan terakhir") % {"n": n}) for n in (3, 6, 12, 24)],
+    )

@@ -9,6 +9,7 @@ app_name = "reports"
 urlpatterns = [
     path("publik/", public.feed_view, name="feed"),
     path("publik/peta/", public.map_view, name="map"),
+    path("publik/peta/aduan.json", public.map_data, name="map_data"),
     path("publik/statistik/", public.stats_view, name="stats"),
     path("publik/data/", public.open_data, name="open_data"),
     path("publik/data/aduan.csv", public.download_csv, name="csv"),

@@ -9,6 +9,8 @@ from django.test import Client
 import aduan
 
 ROOT = Path(aduan.__file__).resolve().parent
+# The tile server's origin, which the settings derive from the default tile URL.
+TILES = "https://tile.openstreetmap.org"
 
 
 def directives(response) -> dict[str, list[str]]:
@@ -36,7 +38,10 @@ def test_public_pages_send_a_strict_policy(client, city, path):
     assert policy["default-src"] == ["'self'"]
     assert policy["script-src"] == ["'self'"]
     assert policy["style-src"] == ["'self'"]
-    assert policy["img-src"] == ["'self'"]
+    # Images also from the map tiles' server, and only there (settings.ADUAN_MAP_TILES);
+    # the pages with a map also allow Leaflet's blank data: image for dropped tiles.
+    maps = ("/aduan/baru/", "/publik/peta/")
+    assert policy["img-src"] == ["'self'", TILES] + (["data:"] if path in maps else [])
     assert policy["frame-ancestors"] == ["'none'"]
     assert policy["object-src"] == ["'none'"] and policy["base-uri"] == ["'none'"]
     assert "unsafe-inline" not in response["Content-Security-Policy"]
@@ -62,12 +67,12 @@ def test_staff_pages_json_and_errors_carry_the_headers_too(client, mira):
         assert "Permissions-Policy" in response
 
 
-def test_only_the_api_docs_may_show_data_images(client, city):
+def test_only_the_api_docs_and_map_pages_may_show_data_images(client, city):
     docs = client.get("/api/v1/docs")
     assert docs.status_code == 200
-    assert directives(docs)["img-src"] == ["'self'", "data:"]
+    assert directives(docs)["img-src"] == ["'self'", TILES, "data:"]
     assert directives(docs)["script-src"] == ["'self'"]
-    assert directives(client.get("/"))["img-src"] == ["'self'"]
+    assert directives(client.get("/"))["img-src"] == ["'self'", TILES]
 
 
 def test_the_filing_form_loads_its_script_from_a_static_file(client, city):

@@ -244,6 +244,8 @@ def complaint_page(request, code, *, bound=None, keep=None, status=200, show_con
         "returned_event": returned,
         "related": related_complaints(user, complaint, see_reporter),
         "read_only": not action_forms,
+        # The page's map takes a new pin for the "lokasi" action's form (aduan.geo).
+        "can_set_location": any(action.name == "lokasi" for action, _form in action_forms),
         # Knowledge-base articles for those who can answer here (moderators, the lead agency).
         "articles": knowledge.for_staff(view.text)
         if any(action.uses_templates for action, _form in action_forms)

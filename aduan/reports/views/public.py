@@ -6,25 +6,30 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlencode
 
-from django.http import Http404, StreamingHttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from aduan.core.city import current_city
-from aduan.core.models import Agency, Category, Kind
+from aduan.core.models import OPEN_STATUSES, Agency, Category, Kelurahan, Kind
 from aduan.deadlines.models import Stage
 
 from .. import aggregation, charts, feed, mapping, measures, opendata, scoring
-from ..forms import FeedFilterForm
+from ..forms import FeedFilterForm, MapFilterForm
 from ..models import ReportSettings, Result, VolumeCount
 from ..periods import Period, last_months, parse_period
 from ..templatetags.reports import duration, duration_unit, pct
 from .common import period_choices, scorecard_context
 
-MAP_PINS = 300
+# Markers the map's JSON sends at most (clustered in the browser), and rows of the list
+# the page itself carries for phones without script.
+MAP_PINS = 1000
+MAP_LIST = 100
 PERIOD_CHOICES = (3, 6, 12, 24)
 
 
@@ -74,60 +79,86 @@ def _window(request) -> tuple[Period, int | None]:
 
 @require_safe
 def map_view(request):
-    period, months = _window(request)
-    counts = _kelurahan_counts(period)
-    pins = []
-    rows = list(
-        feed.listed()
-        .filter(latitude__isnull=False, longitude__isnull=False, received_at__gte=period.start)
-        .select_related("category", "kelurahan")
-        .order_by("-received_at", "-complaint_id")[:MAP_PINS]
-    )
-    for row in rows:
-        label = " · ".join(
-            x
-            for x in (
-                row.code,
-                row.category.name if row.category_id else "",
-                row.get_status_display(),
-            )
-            if x
-        )
-        pins.append(
-            mapping.Pin(
-                float(row.latitude),
-                float(row.longitude),
-                reverse("portal:status", args=[row.code]),
-                label,
-            )
-        )
-    feed_url = reverse("reports:feed")
-    svg, areas, shades, classes = mapping.build_map(
-        "peta-aduan",
-        _("Peta aduan %(city)s") % {"city": current_city().name},
-        _(
-            "Kecamatan diarsir menurut jumlah aduan; lingkaran per kelurahan sebanding dengan "
-            "jumlah aduannya; titik merah adalah aduan dengan koordinat."
-        ),
-        counts,
-        kelurahan_href=lambda k: f"{feed_url}?kelurahan={k.code}",
-        pins=pins,
-    )
+    """The public map: filters as a GET form, Leaflet with clustering from
+    ``map_data`` (aduan/static/aduan/public-map.js), and the same complaints as a list
+    for phones without script; rahasia and unlisted complaints are never placed."""
+    form, filters, period, months = _map_filters(request)
+    rows = list(_map_rows(filters, period)[:MAP_LIST])
+    query = urlencode({k: v for k, v in request.GET.items() if k in form.fields and v})
     return render(
         request,
         "reports/map.html",
         {
-            "svg": svg,
-            "areas": sorted(areas, key=lambda a: (-a.count, a.kelurahan.name)),
-            "shades": shades,
-            "classes": classes,
-            "pins": rows,
+            "form": form,
+            "rows": rows,
+            "more": len(rows) == MAP_LIST,
+            "areas": _area_rows(period),
             "period": period,
             "months": months,
-            "choices": PERIOD_CHOICES,
+            "markers_url": reverse("reports:map_data") + (f"?{query}" if query else ""),
             "updated": aggregation.status()["updated_at"],
         },
+        status=200 if form.is_valid() else 400,
     )
+
+
+@require_safe
+def map_data(request):
+    """The map's markers as JSON, from the public projection (ComplaintSummary): rounded
+    coordinates (3 decimals, about 100 m), code, category, status, overdue; nothing else."""
+    form, filters, period, _months = _map_filters(request)
+    if not form.is_valid():
+        return JsonResponse({"error": "invalid filter"}, status=400)
+    rows = list(_map_rows(filters, period)[: MAP_PINS + 1])
+    return JsonResponse(
+        {
+            "complaints": [
+                {
+                    "code": row.code,
+                    "lat": float(row.latitude),
+                    "lon": float(row.longitude),
+                    "category": row.category.name if row.category_id else "",
+                    "status": row.status,
+                    "status_label": str(row.get_status_display()),
+                    "overdue": row.overdue,
+                    "url": reverse("portal:status", args=[row.code]),
+                }
+                for row in rows[:MAP_PINS]
+            ],
+            "truncated": len(rows) > MAP_PINS,
+        }
+    )
+
+
+def _map_filters(request):
+    form = MapFilterForm(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    months = filters.get("bulan") or 12
+    return form, filters, last_months(months), months
+
+
+def _map_rows(filters: dict, period: Period):
+    """Listed summaries with a position in the period, newest first, each marked
+    ``overdue`` when the complaint's current deadline has passed (FixMyStreet #2378)."""
+    rows = feed.listed().filter(
+        latitude__isnull=False, longitude__isnull=False, received_at__gte=period.start
+    )
+    if filters.get("kategori"):
+        rows = rows.filter(category=filters["kategori"])
+    if filters.get("status"):
+        rows = rows.filter(status=filters["status"])
+    overdue = Q(complaint__due_at__lt=timezone.now(), complaint__status__in=OPEN_STATUSES)
+    return (
+        rows.annotate(overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .select_related("category", "kelurahan")
+        .order_by("-received_at", "-complaint_id")
+    )
+
+
+def _area_rows(period: Period) -> list:
+    counts = _kelurahan_counts(period)
+    kelurahan = Kelurahan.objects.select_related("kecamatan").filter(pk__in=counts)
+    return sorted(((k, counts[k.pk]) for k in kelurahan), key=lambda item: (-item[1], item[0].name))
 
 
 def _kelurahan_counts(period: Period) -> dict[int, int]:
