@@ -21,6 +21,11 @@ DEFAULTS: dict[str, str] = {
     "ADUAN_SMS_HTTP_URL": "",  # generic HTTP SMS gateway for outbound messages
     "ADUAN_SMS_HTTP_TOKEN": "",  # bearer token for that gateway
     "ADUAN_HTTP_TIMEOUT": "10",  # seconds, for every outbound HTTP call
+    # SMS senders in order of preference, comma-separated dotted paths, used by
+    # ``channels.senders.FailoverSmsSender``: a message whose delivery fails is sent
+    # again through the next one (empty: no second try).
+    "ADUAN_SMS_SENDERS": "",
+    "ADUAN_SMSSYNC_BATCH": "20",  # messages handed to an SMSSync phone per poll
     # WhatsApp Cloud API
     "ADUAN_WHATSAPP_APP_SECRET": "",
     "ADUAN_WHATSAPP_VERIFY_TOKEN": "",

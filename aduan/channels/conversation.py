@@ -193,6 +193,8 @@ def _idle(conv, msg, text, word) -> Handled:
         return _status(conv, msg, cmd.code)
     if cmd.action == grammar.INFO and cmd.ok:
         return sms.add_info(msg, cmd.code, cmd.body)
+    if cmd.action == grammar.DISPUTE and cmd.ok and cmd.code:
+        return sms.dispute(msg, cmd.code, cmd.body)
     if cmd.action == grammar.RATE and cmd.ok:
         return sms.rate(msg, cmd.code, cmd.rating)
     if cmd.action == grammar.FILE and (cmd.ok or cmd.error_code == "missing_body"):

@@ -230,3 +230,50 @@ def write_outbox(db: GammuDatabase, recipient: str, text: str, creator: str = "a
             (outbox_id, seq, chunk, coding, udh(seq)),
         )
     return str(outbox_id)
+
+
+# -- delivery reports --------------------------------------------------------------
+
+# ``sentitems.Status`` as Gammu writes it, read as a delivery receipt.
+_SENT_STATUS = {
+    "DeliveryOK": "delivered",
+    "SendingOK": "sent",
+    "SendingOKNoReport": "sent",
+    "DeliveryPending": "sent",
+    "DeliveryUnknown": "sent",
+    "SendingError": "failed",
+    "DeliveryFailed": "failed",
+    "Error": "failed",
+}
+
+
+def read_receipts(db: GammuDatabase, outbox_ids: list[str]) -> dict[str, tuple[str, str]]:
+    """{outbox ID: (status, Gammu's word)} from ``sentitems`` for messages Gammu has sent.
+
+    A multipart message has a row per part: one failed part fails it, and it is
+    delivered only when every part is.
+    """
+    ids = [int(i) for i in outbox_ids if str(i).isdigit()]
+    if not ids:
+        return {}
+    q = db.q
+    marks = ", ".join(["%s"] * len(ids))
+    rows = db.fetch_dicts(
+        f"SELECT {q('ID')}, {q('Status')} FROM {q('sentitems')} "  # noqa: S608
+        f"WHERE {q('ID')} IN ({marks})",
+        ids,
+    )
+    parts: dict[str, list[str]] = {}
+    for row in rows:
+        parts.setdefault(str(row["ID"]), []).append(str(row["Status"] or ""))
+    found = {}
+    for outbox_id, words in parts.items():
+        statuses = [_SENT_STATUS.get(w, "sent") for w in words]
+        if "failed" in statuses:
+            word = next(w for w in words if _SENT_STATUS.get(w) == "failed")
+            found[outbox_id] = ("failed", word)
+        elif all(s == "delivered" for s in statuses):
+            found[outbox_id] = ("delivered", "DeliveryOK")
+        else:
+            found[outbox_id] = ("sent", words[0])
+    return found

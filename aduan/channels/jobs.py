@@ -10,8 +10,14 @@ from __future__ import annotations
 import contextlib
 import imaplib
 import logging
+from datetime import timedelta
 
-from . import conf, email_intake, gammu
+from django.utils import timezone
+
+from aduan.core.models import OutboundMessage
+
+from . import conf, email_intake, gammu, receipts
+from .models import DeliveryReceipt
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +38,43 @@ def poll_gammu() -> str:
     if result.handled or result.rejected:
         return f"handled={result.handled} rejected={result.rejected} pending={result.pending}"
     return ""
+
+
+# Gammu keeps reporting on a message for a while (the handset may be off); not forever.
+RECEIPT_WINDOW = timedelta(days=3)
+
+
+def poll_gammu_receipts() -> str:
+    """Read Gammu's ``sentitems`` for SMS sent through it and record their receipts."""
+    dsn = conf.get("ADUAN_GAMMU_DSN")
+    if not dsn:
+        return ""
+    pending = {
+        m.provider_id.removeprefix("gammu:"): m
+        for m in OutboundMessage.objects.filter(
+            channel="sms",
+            state=OutboundMessage.State.SENT,
+            provider_id__startswith="gammu:",
+            sent_at__gte=timezone.now() - RECEIPT_WINDOW,
+        )
+        .exclude(receipts__status__in=DeliveryReceipt.FINAL)
+        .order_by("id")[:500]
+    }
+    if not pending:
+        return ""
+    try:
+        db = gammu.connect(dsn)
+    except Exception as exc:  # each database driver has its own error classes
+        log.warning("gammu database unreachable: %s", exc)
+        return f"gammu unreachable: {type(exc).__name__}"
+    try:
+        found = gammu.read_receipts(db, list(pending))
+    finally:
+        db.close()
+    recorded = 0
+    for outbox_id, (status, word) in found.items():
+        recorded += receipts.record(pending[outbox_id], "gammu", status, word)
+    return f"receipts={recorded}" if recorded else ""
 
 
 def poll_email() -> str:

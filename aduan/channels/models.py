@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -115,6 +116,7 @@ class InboundMessageLog(models.Model):
         INFO_ADDED = "info_added", _("Informasi ditambahkan")
         NOTE_ADDED = "note_added", _("Dicatat pada aduan")
         RATED = "rated", _("Penilaian")
+        DISPUTED = "disputed", _("Jawaban dibantah")
         CONVERSATION = "conversation", _("Percakapan berlanjut")
         REPLIED = "replied", _("Dibalas petunjuk")
         KEPT = "kept", _("Disimpan untuk moderator")
@@ -242,3 +244,92 @@ class ChannelDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}:{self.mode}:{self.provider_id}"
+
+
+def new_uuid() -> str:
+    return uuid.uuid4().hex
+
+
+class PulledSms(models.Model):
+    """An SMS waiting for a gateway that fetches its work (SMSSync's ``task=send``).
+
+    The outbox "sends" such a message by writing this row; the phone takes it on its
+    next poll and confirms (``task=sent``) the ones it queued, so a row is handed out
+    until confirmed and never confirmed twice.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Menunggu diambil")
+        HANDED = "handed", _("Diambil gateway")
+        DONE = "done", _("Selesai")
+
+    message = models.OneToOneField(
+        "core.OutboundMessage", on_delete=models.CASCADE, related_name="pulled_sms"
+    )
+    gateway = models.CharField(max_length=40, default="smssync")
+    uuid = models.CharField(max_length=64, unique=True, default=new_uuid)
+    recipient = models.CharField(max_length=40)
+    text = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    created_at = models.DateTimeField(default=timezone.now)
+    handed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["gateway", "state", "created_at"], name="pulled_due")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.uuid}"
+
+
+class DeliveryReceipt(models.Model):
+    """What a gateway reported about an outbound SMS after accepting it.
+
+    ``core.OutboundMessage`` records that the gateway took the message; whether the
+    handset got it arrives later (SMSSync's results, Gammu's ``sentitems``, an HTTP
+    gateway's callback) and is kept here, one row per report.
+    """
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Terkirim ke operator")
+        DELIVERED = "delivered", _("Diterima ponsel")
+        FAILED = "failed", _("Gagal")
+
+    FINAL = frozenset({Status.DELIVERED, Status.FAILED})
+
+    message = models.ForeignKey(
+        "core.OutboundMessage", on_delete=models.CASCADE, related_name="receipts"
+    )
+    gateway = models.CharField(max_length=40)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at", "id"]
+        indexes = [models.Index(fields=["message", "status"], name="receipt_message")]
+        verbose_name = _("laporan pengiriman")
+        verbose_name_plural = _("laporan pengiriman")
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.message_id}:{self.status}"
+
+
+class SmsRetry(models.Model):
+    """A failed SMS sent again through the next sender of ``ADUAN_SMS_SENDERS``.
+
+    ``message`` is the new outbox row, ``original`` the one whose delivery failed;
+    ``sender_index`` picks the sender in that list (0 is the primary).
+    """
+
+    message = models.OneToOneField(
+        "core.OutboundMessage", on_delete=models.CASCADE, related_name="sms_retry"
+    )
+    original = models.OneToOneField(
+        "core.OutboundMessage", on_delete=models.CASCADE, related_name="sms_retried_as"
+    )
+    sender_index = models.PositiveSmallIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.original_id}->{self.message_id}"

@@ -2,7 +2,8 @@
 
 Each implements ``send(message) -> provider_id`` for ``aduan.core.outbox``
 and raises ``SendError`` (retry later) or ``PermanentSendError`` (give up).
-Configure them in ``settings.ADUAN_SENDERS``, for example
+Configure them in ``settings.ADUAN_SENDERS`` (SMS also through an SMSSync phone, and
+through several senders in turn with ``FailoverSmsSender``), for example
 ``{"sms": "aduan.channels.senders.GammuOutboxSender", "whatsapp":
 "aduan.channels.senders.WhatsAppSender", "telegram":
 "aduan.channels.senders.TelegramSender"}``. HTTP goes through
@@ -21,6 +22,7 @@ Telegram's Bot API takes nothing of the kind.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import urllib.error
 import urllib.parse
@@ -28,11 +30,16 @@ import urllib.request
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from aduan.core.senders import PermanentSendError, SendError, message_key
+from aduan.lib import gsm7
+from aduan.lib.phones import normalize_phone
 
-from . import conf, gammu
-from .models import ChannelDelivery, Conversation
+from . import conf, gammu, receipts
+from .models import ChannelDelivery, Conversation, PulledSms
+
+log = logging.getLogger(__name__)
 
 # WhatsApp: outside 24 hours after the citizen's last message only templates may be sent.
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -124,7 +131,9 @@ class GammuOutboxSender:
             )
             if existing is not None:
                 return f"gammu:{existing}"
-            outbox_id = gammu.write_outbox(db, message.recipient, message.body, creator=creator)
+            outbox_id = gammu.write_outbox(
+                db, message.recipient, gsm7.normalize(message.body), creator=creator
+            )
             db.commit()
         except ValueError as exc:
             db.rollback()
@@ -154,7 +163,11 @@ class HttpSmsSender:
             headers["Authorization"] = f"Bearer {token}"
         status, body = post_json(
             url,
-            {"to": message.recipient, "text": message.body, "reference": str(message.pk)},
+            {
+                "to": message.recipient,
+                "text": gsm7.normalize(message.body),
+                "reference": str(message.pk),
+            },
             headers,
         )
         _raise_for(status, body, "sms gateway")
@@ -275,3 +288,43 @@ class TelegramSender:
             message_id=message.pk, channel="telegram", provider_id=provider_id
         )
         return provider_id
+
+
+class SmsSyncSender:
+    """SMS through an SMSSync phone: the phone fetches it (``GET ?task=send``).
+
+    Sending writes a :class:`~aduan.channels.models.PulledSms` row; the outbox row
+    counts as sent (the gateway has it), and the phone's reports arrive later as
+    delivery receipts. A second attempt for the same row finds the first one's entry.
+    """
+
+    def send(self, message) -> str:
+        try:
+            recipient = normalize_phone(message.recipient)
+        except ValueError as exc:
+            raise PermanentSendError(f"smssync: {exc}") from exc
+        pulled, _created = PulledSms.objects.get_or_create(
+            message_id=message.pk,
+            defaults={"recipient": recipient, "text": gsm7.normalize(message.body)},
+        )
+        return f"smssync:{pulled.uuid}"
+
+
+class FailoverSmsSender:
+    """The SMS senders of ``ADUAN_SMS_SENDERS`` in order: the first, or the one a
+    retry after a failed delivery chose (:mod:`aduan.channels.receipts`); a sender that
+    refuses a message for good passes it to the next one at once."""
+
+    def send(self, message) -> str:
+        paths = receipts.sms_senders()
+        if not paths:
+            raise PermanentSendError("ADUAN_SMS_SENDERS is not set")
+        start = min(receipts.sender_index(message), len(paths) - 1)
+        error: Exception | None = None
+        for path in paths[start:]:
+            try:
+                return import_string(path)().send(message)
+            except PermanentSendError as exc:
+                error = exc
+                log.warning("outbox %s: %s refused it: %s", message.pk, path, exc)
+        raise PermanentSendError(str(error))

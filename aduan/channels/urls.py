@@ -40,6 +40,11 @@ urlpatterns = [
     # Gateways
     path("webhooks/sms/smssync/", webhooks.smssync, name="channels_webhook_smssync"),
     path("webhooks/sms/<slug:gateway>/", webhooks.sms_webhook, name="channels_webhook_sms"),
+    path(
+        "webhooks/sms/<slug:gateway>/receipts/",
+        webhooks.sms_receipt,
+        name="channels_webhook_sms_receipt",
+    ),
     path("webhooks/whatsapp/", webhooks.whatsapp, name="channels_webhook_whatsapp"),
     path("webhooks/telegram/", webhooks.telegram, name="channels_webhook_telegram"),
     path("webhooks/email/", webhooks.email, name="channels_webhook_email"),

@@ -8,23 +8,27 @@ moderators when it reads like a complaint.
 
 from __future__ import annotations
 
+import hmac
 import json
 from datetime import UTC, datetime
 
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse, JsonResponse
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aduan.core.models import OutboundMessage
 from aduan.lib import gateways
 from aduan.lib.gateways import PayloadError
 from aduan.lib.phones import normalize_phone
 
-from . import conf, email_intake
+from . import conf, email_intake, receipts
 from .conversation import handle_chat
 from .intake import Handled, Outcome, keep_malformed, receive
-from .models import ChannelDelivery, InboundGateway
+from .models import ChannelDelivery, InboundGateway, PulledSms
 from .sms import handle_sms
 
 SIGNATURE_HEADER = "X-Aduan-Signature"
@@ -80,13 +84,85 @@ def _text_of(obj, *keys):
 # -- SMS -------------------------------------------------------------------------
 
 
+def _same(secret: str, given) -> bool:
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), secret.encode())
+
+
+def _task_body(request) -> dict:
+    """SMSSync posts its task reports as JSON; older builds as form fields."""
+    if request.content_type == "application/json":
+        obj = _load_json(request.body)
+        if not isinstance(obj, dict):
+            raise PayloadError("body", "invalid_payload", "body must be a JSON object")
+        return obj
+    return request.POST
+
+
+def _smssync_task(request, task: str, secret: str):
+    """SMSSync's outgoing side: hand out queued SMS, take acknowledgements and reports."""
+    try:
+        body = _task_body(request) if request.method == "POST" else {}
+    except (PayloadError, MultiPartParserError, SuspiciousOperation):
+        return JsonResponse(gateways.smssync_response(False, "unreadable body"), status=400)
+    given = request.GET.get("secret") or (body.get("secret") if hasattr(body, "get") else None)
+    if not _same(secret, given):
+        return JsonResponse(gateways.smssync_response(False, "secret does not match"), status=403)
+    waiting = PulledSms.objects.filter(gateway="smssync")
+    try:
+        if task == "send" and request.method == "GET":
+            rows = waiting.filter(state=PulledSms.State.WAITING).order_by("created_at", "id")
+            messages = [
+                {"to": row.recipient, "message": row.text, "uuid": row.uuid}
+                for row in rows[: conf.get_int("ADUAN_SMSSYNC_BATCH")]
+            ]
+            return JsonResponse(gateways.smssync_send_payload(secret, messages))
+        if task == "sent" and request.method == "POST":
+            uuids = gateways.parse_smssync_sent(body)
+            with transaction.atomic():
+                taken = list(
+                    waiting.select_for_update()
+                    .filter(uuid__in=uuids, state=PulledSms.State.WAITING)
+                    .values_list("uuid", flat=True)
+                )
+                waiting.filter(uuid__in=taken).update(
+                    state=PulledSms.State.HANDED, handed_at=timezone.now()
+                )
+            # Only the acknowledged ones are sent by the phone: never one twice.
+            return JsonResponse({"message_uuids": taken})
+        if task == "result" and request.method == "GET":
+            handed = waiting.filter(state=PulledSms.State.HANDED).order_by("handed_at", "id")
+            return JsonResponse({"message_uuids": list(handed.values_list("uuid", flat=True))})
+        if task == "result" and request.method == "POST":
+            done = []
+            for result in gateways.parse_smssync_results(body):
+                row = waiting.select_related("message").filter(uuid=result.uuid).first()
+                if row is None:
+                    continue
+                receipts.record(row.message, "smssync", result.status, result.detail)
+                if result.status in receipts.DeliveryReceipt.FINAL:
+                    PulledSms.objects.filter(pk=row.pk).update(state=PulledSms.State.DONE)
+                done.append(result.uuid)
+            return JsonResponse({"message_uuids": done})
+    except PayloadError as exc:
+        answer = gateways.smssync_response(False, exc.message)
+        answer["error"] = exc.as_dict()
+        return JsonResponse(answer, status=400)
+    return JsonResponse(gateways.smssync_response(False, f"unknown task {task[:20]!r}"), status=400)
+
+
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def smssync(request):
-    """SMSSync-style Android gateway: a form post with a shared ``secret`` field."""
+    """SMSSync-style Android gateway: inbound SMS as a form post with a shared ``secret``
+    field; outbound through its ``?task=`` polling (see :func:`_smssync_task`)."""
     secret = conf.get("ADUAN_SMSSYNC_SECRET")
     if not secret:
         return JsonResponse(gateways.smssync_response(False, "not configured"), status=403)
+    task = request.GET.get("task")
+    if task:
+        return _smssync_task(request, task, secret)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     try:
         form = request.POST
     except (MultiPartParserError, SuspiciousOperation):
@@ -145,6 +221,32 @@ def sms_webhook(request, gateway: str):
         )
         return _bad_payload(exc, complaint is not None)
     return JsonResponse(_result(receive(msg, handle_sms)))
+
+
+@csrf_exempt
+@require_POST
+def sms_receipt(request, gateway: str):
+    """Delivery reports of an HTTP SMS gateway, signed like its inbound webhook."""
+    secret = _gateway_secret(gateway)
+    if not secret or not gateways.verify_hmac_sha256(
+        secret, request.body, request.headers.get(SIGNATURE_HEADER)
+    ):
+        return _forbidden()
+    try:
+        report = gateways.parse_sms_receipt(_load_json(request.body))
+    except PayloadError as exc:
+        return _bad_payload(exc, False)
+    sms = OutboundMessage.objects.filter(channel="sms")
+    message = None
+    if report.reference.isdigit():
+        message = sms.filter(pk=int(report.reference)).first()
+    if message is None and report.provider_id:
+        message = sms.filter(provider_id=report.provider_id).first()
+    if message is None:
+        error = PayloadError("reference", "unknown_message", "no such outbound message")
+        return JsonResponse({"error": error.as_dict()}, status=404)
+    stored = receipts.record(message, gateway, report.status, report.detail)
+    return JsonResponse({"status": "ok" if stored else "duplicate"})
 
 
 # -- WhatsApp --------------------------------------------------------------------

@@ -9,6 +9,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils import timezone
 
+from aduan.lib import smsgrammar
+from aduan.lib.gsm7 import WithSms
+
+from .city import current_city
 from .models import Channel, Complaint, Event, OutboundMessage
 from .outcomes import short_phrase
 
@@ -41,6 +45,9 @@ def tracking_url(complaint: Complaint, private: bool = True) -> str:
 
 
 def _shorten(text: str, limit: int) -> str:
+    # A notice composed with its SMS wording (GSM-7, one or three parts) takes that.
+    if limit == _SMS_LIMIT and getattr(text, "sms", ""):
+        return text.sms
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -54,6 +61,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         return None
     # Which staff notes reach the citizen is disclosure's rule, here as on every page.
     note = event.note if event.kind in CITIZEN_NOTE_KINDS else ""
+    full_note = note  # the SMS wording cuts its own way, to fit its parts
     data = event.data or {}
     reason = complaint.rejection_reason
     into = complaint.merged_into
@@ -72,7 +80,23 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         note = _shorten(note, max(240 - len(outcome) - 3, 80))
     else:
         template = template.replace(" ({outcome})", "")
-    return template.format(
+    sms = smsgrammar.notice_sms(
+        event.kind,
+        code=complaint.code,
+        url=tracking_url(complaint),
+        number=current_city().sms_number,
+        rated=complaint.rating is not None,
+        note=full_note,
+        agency=(event.agency.short_name if event.agency_id else ""),
+        agencies=data.get("agencies") or (complaint.lead_agency or ""),
+        outcome=outcome,
+        year=data.get("year", complaint.budget_year or ""),
+        reason=reason.label if reason else "",
+        referral=reason.referral if reason else "",
+        into=into.code if into else "",
+        into_url=tracking_url(into, private=False) if into else "",
+    )
+    text = template.format(
         code=complaint.code,
         url=tracking_url(complaint),
         agencies=data.get("agencies") or (complaint.lead_agency or ""),
@@ -85,6 +109,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         outcome=outcome,
         url_into=tracking_url(into, private=False) if into else "",
     )
+    return WithSms(text, sms or "")
 
 
 def reporter_routes(complaint: Complaint) -> list[tuple[str, str]]:

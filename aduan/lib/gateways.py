@@ -610,6 +610,141 @@ def smssync_response(success: bool, error: str | None = None) -> dict:
     return {"payload": {"success": bool(success), "error": None if success else (error or "")}}
 
 
+# SMSSync's outgoing tasks (its "task" protocol): the phone polls ``GET ?task=send``
+# for messages, acknowledges with ``POST ?task=sent`` the ones it queued, asks with
+# ``GET ?task=result`` which ones we want reports of, and posts those with
+# ``POST ?task=result``. Result codes are Android's: ``sent_result_code`` 0 is sent,
+# ``delivered_result_code`` 0 delivered, -1 not yet known, anything else a failure.
+
+
+class SmsSyncResult(NamedTuple):
+    uuid: str
+    status: str  # "sent", "delivered" or "failed"
+    detail: str
+
+
+def smssync_send_payload(secret: str, messages: list[dict]) -> dict:
+    """``GET ?task=send`` answer: SMSSync sends only when ``secret`` matches its own."""
+    return {"payload": {"task": "send", "secret": secret, "messages": messages}}
+
+
+def _uuid_list(value, path: str) -> list[str]:
+    if isinstance(value, str):
+        # Form posts carry the list JSON-encoded in one field.
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise PayloadError(path, "invalid_payload", f"{path} is not a JSON list") from None
+    if not isinstance(value, list):
+        raise PayloadError(path, "invalid_type", f"{path} must be a list")
+    out = []
+    for i, item in enumerate(value):
+        if not isinstance(item, (str, int)) or isinstance(item, bool) or not str(item).strip():
+            raise PayloadError(f"{path}[{i}]", "invalid_type", "a message uuid must be text")
+        out.append(str(item).strip()[:64])
+    return out
+
+
+def parse_smssync_sent(obj: Mapping) -> list[str]:
+    """The uuids of ``POST ?task=sent``: messages the phone queued for sending."""
+    _mapping(obj, "body", "invalid_payload")
+    value = obj.get("queued_messages")
+    if value is None:
+        raise PayloadError("queued_messages", "missing_field", "queued_messages is required")
+    return _uuid_list(value, "queued_messages")
+
+
+def _result_code(item: Mapping, key: str, path: str) -> int | None:
+    value = item.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise PayloadError(_join(path, key), "invalid_type", f"{key} must be a number") from None
+
+
+def parse_smssync_results(obj: Mapping) -> list[SmsSyncResult]:
+    """The reports of ``POST ?task=result``, each read as sent, delivered or failed."""
+    _mapping(obj, "body", "invalid_payload")
+    value = obj.get("message_result")
+    if value is None:
+        raise PayloadError("message_result", "missing_field", "message_result is required")
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise PayloadError("message_result", "invalid_payload", "not JSON") from None
+    if not isinstance(value, list):
+        raise PayloadError("message_result", "invalid_type", "message_result must be a list")
+    results = []
+    for i, item in enumerate(value):
+        path = f"message_result[{i}]"
+        item = _mapping(item, path)
+        uuid = item.get("uuid")
+        if not isinstance(uuid, (str, int)) or not str(uuid).strip():
+            raise PayloadError(_join(path, "uuid"), "missing_field", "uuid is required")
+        sent = _result_code(item, "sent_result_code", path)
+        delivered = _result_code(item, "delivered_result_code", path)
+        sent_text = str(item.get("sent_result_message") or "")
+        delivered_text = str(item.get("delivered_result_message") or "")
+        if sent not in (None, 0):
+            status, detail = "failed", f"{sent}: {sent_text}".strip()
+        elif delivered == 0:
+            status, detail = "delivered", delivered_text
+        elif delivered not in (None, -1):
+            status, detail = "failed", f"{delivered}: {delivered_text}".strip()
+        else:
+            status, detail = "sent", sent_text
+        results.append(SmsSyncResult(str(uuid).strip()[:64], status, detail[:500]))
+    return results
+
+
+class SmsReceipt(NamedTuple):
+    reference: str
+    provider_id: str
+    status: str
+    detail: str
+
+
+# Words HTTP gateways use for a final failure; "sent"/"accepted" are not final.
+_RECEIPT_STATUS = {
+    "delivered": "delivered",
+    "sent": "sent",
+    "accepted": "sent",
+    "failed": "failed",
+    "undelivered": "failed",
+    "rejected": "failed",
+    "expired": "failed",
+}
+
+
+def parse_sms_receipt(json_obj) -> SmsReceipt:
+    """Our documented delivery-report webhook for HTTP SMS gateways::
+
+        {"reference": "<ours, sent with the message>", "id": "<theirs>",
+         "status": "delivered" | "failed" | "sent" (also undelivered, rejected,
+         expired, accepted), "error": "<optional text>"}
+
+    ``reference`` or ``id`` must be given.
+    """
+    obj = _mapping(json_obj, "body", "invalid_payload")
+    reference = _get(obj, "reference", "", (str, int), required=False)
+    provider_id = _get(obj, "id", "", (str, int), required=False)
+    if reference is None and provider_id is None:
+        raise PayloadError("reference", "missing_field", "reference or id is required")
+    status = _get(obj, "status", "", str)
+    if status.strip().lower() not in _RECEIPT_STATUS:
+        raise PayloadError("status", "invalid_value", f"unknown status {status[:40]!r}")
+    detail = _get(obj, "error", "", str, required=False) or ""
+    return SmsReceipt(
+        str(reference or "").strip()[:40],
+        str(provider_id or "").strip()[:200],
+        _RECEIPT_STATUS[status.strip().lower()],
+        detail[:500],
+    )
+
+
 # --- generic JSON webhook --------------------------------------------------------------
 
 

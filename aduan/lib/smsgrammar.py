@@ -11,11 +11,17 @@ Commands::
     ADUAN <kelurahan>#<isi>      file a complaint (LAPOR, LAPORAN, PENGADUAN too)
     CEK <kode>                   status of a complaint (STATUS, LACAK)
     INFO <kode> <isi>            add information to a complaint
+    BANTAH <kode> <alasan>       dispute an answer (SANGGAH, TOLAK, BELUM [SELESAI])
     NILAI <kode> <1-5>           rate the answer; a bare digit 1-5 also rates
     BANTUAN / HELP / ?           help
 
+A dispute without a code (``belum selesai, lampu masih mati``) comes back as
+``dispute`` with ``code=None``: the caller knows whether the sender has exactly one
+answered complaint it can mean, and files the text as a complaint otherwise.
+
 Replies are Indonesian and kept within one GSM-7 SMS (160 characters), since a
-second part costs the city money and arrives out of order on old handsets.
+second part costs the city money and arrives out of order on old handsets. Replies
+that ask the citizen to send something name the number to send it to when given.
 """
 
 from __future__ import annotations
@@ -27,24 +33,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 
+from aduan.lib import gsm7
 from aduan.lib.codes import normalize_code
 
 __all__ = [
     "SmsCommand",
+    "could_be_complaint",
     "gsm7_length",
     "help_text",
     "match_kelurahan",
     "normalize_code",
     "parse_sms",
+    "reply_choose_code",
+    "reply_disputed",
     "reply_filed",
     "reply_info_added",
     "reply_malformed",
+    "reply_not_answered",
     "reply_not_found",
     "reply_rated",
     "reply_status",
 ]
 
 FILE, STATUS, INFO, RATE, HELP, UNKNOWN = "file", "status", "info", "rate", "help", "unknown"
+DISPUTE = "dispute"
 
 # A message with this many letters is worth a moderator's look even without a keyword.
 MIN_COMPLAINT_LETTERS = 20
@@ -65,8 +77,21 @@ _KEYWORDS = {
     "NILAI": RATE,
     "RATING": RATE,
     "SKOR": RATE,
+    "BANTAH": DISPUTE,
+    "BANTAHAN": DISPUTE,
+    "SANGGAH": DISPUTE,
+    "TOLAK": DISPUTE,
+    "BELUM": DISPUTE,
+    "BLM": DISPUTE,
 }
 _FILE_WORDS = [w for w, action in _KEYWORDS.items() if action == FILE]
+# Long enough that a typo still reads as the word (BANTHA, SANGAH), unlike TOLAK or BELUM.
+_FUZZY_WORDS = {**dict.fromkeys(_FILE_WORDS, FILE), "BANTAH": DISPUTE, "SANGGAH": DISPUTE}
+# Said after BELUM/BLM before the code: "BELUM SELESAI ADU-2611-0042 lampu masih mati".
+_DISPUTE_FILLER = re.compile(
+    r"^[\s#:;,.\-*=]*(?:selesai|beres|tuntas|ditangani|diperbaiki|benar|sesuai)\b",
+    re.IGNORECASE,
+)
 # Only whole-message help: "BANTUAN sosial belum cair ..." is a complaint, not a request for help.
 _HELP_WORDS = {"BANTUAN", "BANTU", "HELP", "MENU", "TOLONG", "INFO", "?"}
 
@@ -75,6 +100,7 @@ ERRORS = {
     "missing_code": "Kode aduan tidak ditemukan. Contoh: CEK ADU-2611-0042.",
     "missing_body": "Isi aduan kosong. Format: ADUAN kelurahan#isi aduan.",
     "missing_info": "Keterangan kosong. Format: INFO kode keterangan.",
+    "missing_reason": "Alasan kosong. Format: BANTAH kode alasan.",
     "invalid_rating": "Nilai harus angka 1 sampai 5. Contoh: NILAI ADU-2611-0042 5.",
     "unrecognised": "Format SMS tidak dikenali. Kirim ADUAN kelurahan#isi aduan, atau CEK kode.",
 }
@@ -100,6 +126,7 @@ class SmsCommand:
     error: str | None = None
     error_code: str | None = None
     keyword_missing: bool = False
+    text: str = ""  # the whole message as read, for a caller that files it after all
 
     @property
     def ok(self) -> bool:
@@ -112,6 +139,11 @@ def _failed(action: str, error_code: str, **fields) -> SmsCommand:
 
 def _letters(text: str) -> int:
     return sum(ch.isalpha() for ch in text)
+
+
+def could_be_complaint(text) -> bool:
+    """Enough letters to be worth a moderator's look even without a keyword."""
+    return isinstance(text, str) and _letters(text) >= MIN_COMPLAINT_LETTERS
 
 
 def _clean(text) -> str:
@@ -253,8 +285,10 @@ def _keyword(s: str) -> tuple[str, str, bool] | None:
     run, after = match.group().upper(), s[match.end() :]
     if run in _KEYWORDS:
         return _KEYWORDS[run], after, False
-    if len(run) >= 4 and difflib.get_close_matches(run, _FILE_WORDS, n=1, cutoff=0.8):
-        return FILE, after, False
+    if len(run) >= 4:
+        close = difflib.get_close_matches(run, list(_FUZZY_WORDS), n=1, cutoff=0.8)
+        if close:
+            return _FUZZY_WORDS[close[0]], after, False
     for word in sorted(_KEYWORDS, key=len, reverse=True):
         if run.startswith(word):
             return _KEYWORDS[word], s[len(word) :], True
@@ -299,6 +333,22 @@ def _rate(rest: str) -> SmsCommand:
     return SmsCommand(RATE, code=code, rating=int(digit.group(1)))
 
 
+def _dispute(rest: str, whole: str) -> SmsCommand:
+    filler = _DISPUTE_FILLER.match(rest)
+    if filler:
+        rest = rest[filler.end() :]
+    code, tail = _take_code(rest)
+    reason = (tail if code else rest).lstrip(_LEAD_SEPARATORS).strip()
+    if code is None:
+        if not _letters(reason):
+            return _failed(DISPUTE, "missing_code", text=whole)
+        # Which complaint, if any, is the caller's to decide (see the module docstring).
+        return SmsCommand(DISPUTE, body=reason, text=whole)
+    if _letters(reason) < 3:
+        return _failed(DISPUTE, "missing_reason", code=code, text=whole)
+    return SmsCommand(DISPUTE, code=code, body=reason, text=whole)
+
+
 def parse_sms(text: str, kelurahan_names: Iterable[str] = ()) -> SmsCommand:
     """Read one inbound SMS. Never raises; malformed input sets ``error``.
 
@@ -328,6 +378,8 @@ def parse_sms(text: str, kelurahan_names: Iterable[str] = ()) -> SmsCommand:
     if found is None:
         return _free_text(s, index)
     action, rest, glued = found
+    if action == DISPUTE and (filler := _DISPUTE_FILLER.match(rest)):
+        rest = rest[filler.end() :]
     if action == FILE:
         if glued:
             raw = rest.split("#", 1)[0] if "#" in rest else ""
@@ -341,6 +393,8 @@ def parse_sms(text: str, kelurahan_names: Iterable[str] = ()) -> SmsCommand:
     # "Nilai pajak naik..." or "INFO jalan di depan pasar rusak..." is a complaint whose
     # first word happens to be a keyword; answering it with a format error would lose it.
     looks_like_complaint = _letters(rest) >= MIN_COMPLAINT_LETTERS
+    if action == DISPUTE:
+        return _dispute(rest, s)
     if action == RATE:
         cmd = _rate(rest)
         if not cmd.ok and looks_like_complaint:
@@ -360,50 +414,30 @@ def parse_sms(text: str, kelurahan_names: Iterable[str] = ()) -> SmsCommand:
 
 # --- replies ---------------------------------------------------------------------------
 
-_GSM7_BASIC = set(
-    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
-)
-_GSM7_EXTENDED = set("^{}\\[~]|€\f")
-_ASCII_FOR = {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "…": "...", "\t": " "}
+# Kept under its old name: the Gammu writer and older callers count septets with it.
+gsm7_length = gsm7.septets
+_to_gsm = gsm7.normalize
 
 
-def gsm7_length(text: str) -> int | None:
-    """Septets ``text`` takes in the GSM-7 alphabet, or None if it needs UCS-2."""
-    total = 0
-    for ch in text:
-        if ch in _GSM7_BASIC:
-            total += 1
-        elif ch in _GSM7_EXTENDED:
-            total += 2
-        else:
-            return None
-    return total
+def _fit(template: str, limit: int = SMS_LIMIT, _keep: Iterable[str] = (), **values: str) -> str:
+    """Fill ``template``, shortening the longest value with "..." until it fits.
 
-
-def _to_gsm(text: str) -> str:
-    """Caller-supplied text made GSM-7 safe; one stray emoji would cut the limit to 70."""
-    text = "".join(_ASCII_FOR.get(ch, ch) for ch in str(text))
-    out = []
-    for ch in text:
-        if ch in _GSM7_BASIC or ch in _GSM7_EXTENDED:
-            out.append(ch)
-            continue
-        base = unicodedata.normalize("NFKD", ch)
-        base = "".join(c for c in base if not unicodedata.combining(c))
-        out.append(base if base and all(c in _GSM7_BASIC for c in base) else "?")
-    return "".join(out)
-
-
-def _fit(template: str, limit: int = SMS_LIMIT, **values: str) -> str:
-    """Fill ``template``, shortening the longest value with "..." until it fits."""
+    Values named in ``_keep`` (codes, links, numbers) are never shortened.
+    """
     values = {k: _to_gsm(v) for k, v in values.items()}
+    keep = set(_keep)
     message = template.format(**values)
-    while (gsm7_length(message) or 0) > limit and values:
-        name = max(values, key=lambda k: len(values[k]))
-        if len(values[name]) <= 4:
+    while (gsm7_length(message) or 0) > limit:
+        candidates = [k for k in values if k not in keep and len(values[k]) > 4]
+        if not candidates:
             break
-        values[name] = values[name][:-4].rstrip() + "..."
+        name = max(candidates, key=lambda k: len(values[k]))
+        excess = (gsm7_length(message) or 0) - limit
+        # Cut the excess at once (not four characters a turn): answers run to pages.
+        cut = max(len(values[name]) - excess - 3, 1)
+        values[name] = gsm7.truncate(values[name], cut)
+        if len(values[name]) <= 4:
+            values[name] = "..."
         message = template.format(**values)
     return message
 
@@ -418,21 +452,33 @@ def _when(value, tz: tzinfo) -> str:
     return str(value or "")
 
 
-def help_text(example_kelurahan: str | None = None) -> str:
+def _to(number: str) -> str:
+    """ " ke <number>" when the deployment has an SMS number, else nothing."""
+    number = " ".join(str(number or "").split())
+    return f" ke {number}" if number else ""
+
+
+def help_text(example_kelurahan: str | None = None, number: str = "") -> str:
     """The command list; with a kelurahan of the city, also a worked example."""
-    text = "Aduan via SMS: ADUAN kelurahan#isi | CEK kode | INFO kode keterangan | NILAI kode 1-5."
-    if not example_kelurahan:
-        return text
-    return _fit(
-        text + " Contoh: ADUAN {kel}#Lampu jalan di depan masjid mati", kel=example_kelurahan
+    text = (
+        f"SMS aduan{_to(number)}: ADUAN kelurahan#isi | CEK kode | INFO kode isi | "
+        "BANTAH kode alasan | NILAI kode 1-5."
     )
+    if example_kelurahan:
+        # The example only with the whole name: a cut name would teach a wrong one.
+        example = text + " Contoh: ADUAN " + _to_gsm(example_kelurahan) + "#Lampu jalan mati"
+        if (gsm7_length(example) or SMS_LIMIT + 1) <= SMS_LIMIT:
+            return example
+    return _fit(text)
 
 
-def reply_filed(code: str) -> str:
+def reply_filed(code: str, number: str = "") -> str:
     return _fit(
         "Terima kasih, aduan Anda kami terima dengan kode {code}. Simpan kode ini. "
-        "Untuk cek status, kirim: CEK {code}",
+        "Untuk cek status, kirim: CEK {code}{to}",
+        _keep=("code",),
         code=code,
+        to=_to(number),
     )
 
 
@@ -464,6 +510,41 @@ def reply_info_added(code: str) -> str:
     )
 
 
+def reply_disputed(code: str) -> str:
+    return _fit(
+        "Terima kasih, keberatan Anda atas jawaban aduan {code} sudah kami terima. "
+        "Aduan dibuka kembali dan diteruskan ke petugas.",
+        code=code,
+    )
+
+
+def reply_not_answered(code: str, status_label: str) -> str:
+    """Rating or disputing before there is an answer: the status in plain words."""
+    return _fit(
+        "Aduan {code} belum dijawab (status: {label}). Penilaian atau bantahan dapat "
+        "dikirim setelah ada jawaban.",
+        _keep=("code",),
+        code=code,
+        label=status_label,
+    )
+
+
+def reply_choose_code(codes: Iterable[str], number: str = "") -> str:
+    """The sender has several complaints waiting for them: which one did they mean?"""
+    codes = list(codes)
+    message = ""
+    # As many codes as fit whole: a cut code would be worse than none.
+    for shown in range(min(len(codes), 3), 0, -1):
+        listed = ", ".join(codes[:shown]) + (", ..." if len(codes) > shown else "")
+        message = (
+            f"Anda punya {len(codes)} aduan yang menunggu balasan: {listed}. "
+            f"Kirim ulang dengan kode{_to(number)}, mis. BANTAH {codes[0]} alasan"
+        )
+        if (gsm7_length(message) or SMS_LIMIT + 1) <= SMS_LIMIT:
+            return message
+    return _fit(message)
+
+
 def reply_rated(rating: int, code: str | None = None) -> str:
     if code:
         return _fit(
@@ -478,9 +559,91 @@ def reply_rated(rating: int, code: str | None = None) -> str:
     )
 
 
-def reply_malformed(cmd: SmsCommand) -> str:
+def reply_malformed(cmd: SmsCommand, number: str = "") -> str:
     """Polite correction naming what was wrong; falls back to the help text."""
     if not cmd.error:
-        return help_text()
+        return help_text(number=number)
     error = cmd.error[:1].lower() + cmd.error[1:]
-    return _fit("Maaf, {error} Ketik BANTUAN untuk petunjuk.", error=error)
+    return _fit("Maaf, {error} Ketik BANTUAN{to} untuk petunjuk.", error=error, to=_to(number))
+
+
+# --- notices ---------------------------------------------------------------------------
+
+# What a reporter on SMS is told of each public event (``core`` Event kinds). Status
+# notices take one SMS; notices carrying the staff's words take at most three parts and
+# end with the private link, where the whole answer is. Notices that ask for a reply say
+# where to send it and in which form.
+_NOTICES = {
+    "created": (
+        SMS_LIMIT,
+        "Aduan Anda diterima dengan kode {code}. Pantau: {url} atau kirim CEK {code}{to}",
+        "Aduan Anda diterima dengan kode {code}. Pantau: {url}",
+    ),
+    "dispatched": (SMS_LIMIT, "Aduan {code} diteruskan ke {agencies}. Pantau: {url}"),
+    "acknowledged": (SMS_LIMIT, "Aduan {code} sedang diproses {agency}. Pantau: {url}"),
+    "merged": (SMS_LIMIT, "Aduan {code} digabung dengan aduan {into}. Pantau: {into_url}"),
+    "closed": (SMS_LIMIT, "Aduan {code} ditutup. Terima kasih telah menyampaikan aduan."),
+    "update": (
+        gsm7.THREE_PARTS,
+        "Perkembangan aduan {code} dari {agency}: {note} Selengkapnya: {url}",
+    ),
+    "info_requested": (
+        gsm7.THREE_PARTS,
+        "Aduan {code}: petugas meminta informasi: {note} Balas{to}: INFO {code} jawaban Anda. "
+        "Rincian: {url}",
+    ),
+    "deferred": (
+        gsm7.THREE_PARTS,
+        "Aduan {code} direncanakan pada tahun anggaran {year}: {note} Selengkapnya: {url}",
+    ),
+    "resolved": (
+        gsm7.THREE_PARTS,
+        "Aduan {code} telah dijawab{outcome}: {note} Belum selesai? Kirim{to}: "
+        "BANTAH {code} alasan. Beri nilai: NILAI {code} 1-5. Selengkapnya: {url}",
+    ),
+    "rejected": (
+        gsm7.THREE_PARTS,
+        "Aduan {code} tidak dapat diproses: {reason}. {referral}Rincian: {url}",
+    ),
+}
+_RATE_ASK = " Beri nilai layanan: kirim NILAI {code} 1-5{to}"
+
+
+def notice_sms(kind: str, *, code: str, url: str, number: str = "", rated: bool = True, **fields):
+    """The SMS a reporter gets for an event of ``kind``, or None for kinds never sent.
+
+    ``fields`` fill the template (``note``, ``agency``, ``agencies``, ``outcome``,
+    ``year``, ``reason``, ``referral``, ``into``, ``into_url``); missing ones are empty.
+    The result is GSM-7 only; the staff's words are cut to make room, never the code,
+    the link or the reply instructions.
+    """
+    if kind not in _NOTICES:
+        return None
+    limit, *templates = _NOTICES[kind]
+    if kind == "closed" and not rated:
+        templates.insert(0, templates[0] + _RATE_ASK)
+    values = {
+        name: str(fields.get(name) or "")
+        for name in ("note", "agency", "agencies", "year", "reason", "referral", "into")
+    }
+    values["agency"] = values["agency"] or "petugas"
+    outcome = str(fields.get("outcome") or "")
+    values["outcome"] = f" ({outcome})" if outcome else ""
+    values["note"] = " ".join(values["note"].split())
+    values["into_url"] = str(fields.get("into_url") or "")
+    values["referral"] = f"Rujukan: {values['referral']}. " if values["referral"] else ""
+    # The first wording that fits; a long link or code falls back to a shorter one.
+    for template in templates:
+        message = _fit(
+            template,
+            limit,
+            _keep=("code", "url", "into_url", "to", "into"),
+            code=code,
+            url=url,
+            to=_to(number),
+            **values,
+        )
+        message = message.replace(" : ", ": ").replace(" .", ".")
+        if (gsm7_length(message) or 0) <= limit:
+            break
+    return message

@@ -288,7 +288,7 @@ def request_dict(view: disclosure.ComplaintView) -> dict:
 
 
 def _listed():
-    return disclosure.prefetched(disclosure.listed_complaints())
+    return disclosure.listed_complaints()
 
 
 def _parse_date(data, name: str) -> datetime | None:
@@ -324,7 +324,9 @@ def _search(request):
         # The spec: a list of ids overrides every other filter. Unlisted ids are simply
         # absent: a list is a public surface, and codes are guessable.
         codes = [c for c in (normalize_code(i) for i in ids[:MAX_RESULTS]) if c]
-        return list(queryset.filter(code__in=codes).order_by("-received_at"))
+        return disclosure.fetched_for_public(
+            queryset.filter(code__in=codes).order_by("-received_at")
+        )
     service_codes = _csv(data, "service_code")
     if service_codes:
         wanted = Q(category__code__in=[c for c in service_codes if c != OTHER_SERVICE])
@@ -352,7 +354,7 @@ def _search(request):
     if end is None:
         end = start + window
     queryset = queryset.filter(received_at__gte=start, received_at__lte=end)
-    return list(queryset.order_by("-received_at")[:MAX_RESULTS])
+    return disclosure.fetched_for_public(queryset.order_by("-received_at")[:MAX_RESULTS])
 
 
 def _client(data) -> ApiClient:
@@ -457,8 +459,8 @@ def request_detail(request, fmt, request_id):
     code = normalize_code(request_id)
     # Found in any status, as on the tracking page; the projection shows an unlisted
     # one (unchecked, rejected, merged, ``rahasia``) by its status only.
-    found = disclosure.prefetched(Complaint.objects.filter(code=code)) if code else None
-    complaint = found.first() if found is not None else None
+    found = disclosure.fetched_for_public(Complaint.objects.filter(code=code)) if code else []
+    complaint = found[0] if found else None
     if complaint is None:
         raise BadRequest(404, _("service_request_id tidak ditemukan."))
     return respond(fmt, "service_requests", [request_dict(disclosure.for_public(complaint))])

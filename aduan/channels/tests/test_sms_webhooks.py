@@ -186,7 +186,7 @@ def test_keyword_grammar_replies(client, complaint_in, channel_settings, make_co
         .values_list("body", flat=True)
     )
     assert "keterangan tambahan" in replies[0]
-    assert replies[1].startswith("Aduan via SMS")
+    assert replies[1].startswith("SMS aduan")
     assert replies[2].startswith("Maaf, kode aduan tidak ditemukan")
     assert "tidak ditemukan" in replies[3]
     assert all(len(r) <= 160 for r in replies)

@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from aduan.lib import codes
+from aduan.lib import codes, gsm7
 from aduan.lib.smsgrammar import (
     ERRORS,
     SmsCommand,
@@ -11,10 +11,14 @@ from aduan.lib.smsgrammar import (
     help_text,
     match_kelurahan,
     normalize_code,
+    notice_sms,
     parse_sms,
+    reply_choose_code,
+    reply_disputed,
     reply_filed,
     reply_info_added,
     reply_malformed,
+    reply_not_answered,
     reply_not_found,
     reply_rated,
     reply_status,
@@ -328,6 +332,11 @@ def all_replies():
     yield reply_info_added(LONG_CODE)
     yield reply_rated(5, LONG_CODE)
     yield reply_rated(1)
+    yield reply_disputed(LONG_CODE)
+    yield reply_not_answered(LONG_CODE, long_label)
+    yield reply_choose_code([LONG_CODE] * 5, "0812-0000-1111")
+    yield help_text("Bandungrejosari", number="+62 812 0000 1111")
+    yield reply_filed(LONG_CODE, "0812-0000-1111")
     for error_code in ERRORS:
         yield reply_malformed(
             SmsCommand("unknown", error=ERRORS[error_code], error_code=error_code)
@@ -368,3 +377,101 @@ def test_gsm7_length():
     assert gsm7_length("é") == 1
     assert gsm7_length("😀") is None
     assert gsm7_length("ā") is None
+
+
+# --- disputes --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "BANTAH ADU-2611-0042 lampu masih mati",
+        "bantah adu 2611 0042: lampu masih mati",
+        "  Bantah#ADU26110042 lampu masih mati",
+        "BANTHA ADU-2611-0042 lampu masih mati",  # a typo in the keyword
+        "sanggah ADU-2611-0042 lampu masih mati",
+        "TOLAK ADU-2611-0042 lampu masih mati",
+        "belum selesai ADU-2611-0042 lampu masih mati",
+        "BLM BERES adu-2611-OO42 lampu masih mati",  # letter O for zero
+        "BELUMSELESAI ADU-2611-0042 lampu masih mati",
+    ],
+)
+def test_dispute_with_a_code(text):
+    cmd = parse(text)
+    assert (cmd.action, cmd.code, cmd.body) == ("dispute", "ADU-2611-0042", "lampu masih mati")
+    assert cmd.ok
+
+
+def test_dispute_without_a_code_is_left_to_the_caller():
+    cmd = parse("belum selesai, lampu masih mati")
+    assert (cmd.action, cmd.code, cmd.body) == ("dispute", None, "lampu masih mati")
+    assert cmd.ok and cmd.text == "belum selesai, lampu masih mati"
+    # A complaint that starts with the word keeps its whole text for filing.
+    cmd = parse("Tolak tambang pasir di desa kami, sawah rusak")
+    assert cmd.action == "dispute" and cmd.code is None
+    assert cmd.text == "Tolak tambang pasir di desa kami, sawah rusak"
+
+
+def test_dispute_needs_a_reason():
+    cmd = parse("BANTAH ADU-2611-0042")
+    assert cmd.error_code == "missing_reason" and cmd.code == "ADU-2611-0042"
+    assert "BANTAH kode alasan" in reply_malformed(cmd)
+    assert parse("bantah").error_code == "missing_code"
+
+
+# --- notices ---------------------------------------------------------------------------
+
+URL = "https://aduan.malangkota.go.id/k/hA7_GPS16CDUdnyTXrgDMQ/"
+ANSWER = "Lampu “sudah” diganti – kabel diperbaiki… " * 40
+
+
+@pytest.mark.parametrize(
+    ("kind", "parts"),
+    [
+        ("created", 1),
+        ("dispatched", 1),
+        ("acknowledged", 1),
+        ("merged", 1),
+        ("closed", 1),
+        ("update", 3),
+        ("info_requested", 3),
+        ("deferred", 3),
+        ("resolved", 3),
+        ("rejected", 3),
+    ],
+)
+def test_every_notice_is_gsm7_within_its_parts_and_keeps_the_link(kind, parts):
+    for code in ("ADU-2611-0042", LONG_CODE):
+        text = notice_sms(
+            kind,
+            code=code,
+            url=URL,
+            number="0812-0000-1111",
+            rated=False,
+            note=ANSWER,
+            agency="DPUPRPKP",
+            agencies="Dinas Pekerjaan Umum, Penataan Ruang, Perumahan dan Kawasan Permukiman " * 3,
+            outcome="sudah ditangani",
+            year="2027",
+            reason="Bukan kewenangan pemerintah kota",
+            referral="PLN UP3 Malang",
+            into="ADU-2611-0001",
+            into_url="https://aduan.malangkota.go.id/lacak/ADU-2611-0001/",
+        )
+        assert gsm7.is_gsm7(text), text
+        assert gsm7.segments(text) <= parts, (kind, gsm7.segments(text), text)
+        assert code in text
+        assert (URL in text) or kind in ("merged", "closed")
+        if kind in ("info_requested", "resolved", "closed"):
+            assert "0812-0000-1111" in text  # asks for a reply: says where to send it
+    assert notice_sms("verified", code="ADU-2611-0042", url=URL) is None
+
+
+def test_notices_name_the_keyword_to_answer_with():
+    asked = notice_sms("info_requested", code="ADU-2611-0042", url=URL, note="Nomor tiang?")
+    assert "INFO ADU-2611-0042 jawaban" in asked and "Nomor tiang?" in asked
+    answered = notice_sms("resolved", code="ADU-2611-0042", url=URL, note="Sudah.", number="")
+    assert "BANTAH ADU-2611-0042 alasan" in answered and "NILAI ADU-2611-0042 1-5" in answered
+    assert " ke " not in answered.split("Kirim")[1][:4]  # no number, no dangling "ke"
+    closed = notice_sms("closed", code="ADU-2611-0042", url=URL, rated=True)
+    assert "NILAI" not in closed
