@@ -14,7 +14,9 @@ in that order:
 3. triage (``aduan.triage.hooks``) recomputes suggestions; it only schedules the work for
    after the commit (inference must never hold the complaint's lock or the filing open);
 4. the audit log (``aduan.core.audit``) mirrors every staff action and every view of a
-   reporter's contact into the append-only, city-wide log, in the same transaction.
+   reporter's contact into the append-only, city-wide log, in the same transaction;
+5. citizen alerts (``aduan.portal.alerts``): the reporter's notice on their second channel
+   when they chose both, and e-mail to the followers of a public complaint or kelurahan.
 
 Statistics have no subscriber on purpose. The aggregation job
 (``aduan.reports.aggregation.run``, every 30 seconds) reads every event row by id from
@@ -50,6 +52,7 @@ SUBSCRIBERS: tuple[str, ...] = (
     "aduan.office.notify.on_transition",
     "aduan.triage.hooks.on_transition",
     "aduan.core.audit.on_transition",
+    "aduan.portal.alerts.on_transition",
 )
 
 Subscriber = Callable[..., None]

@@ -18,20 +18,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from aduan.lib import images
 from aduan.lib.codes import format_code, period_of
 from aduan.lib.images import CleanImage
 
 from . import effects
 from .models import (
     DROPPED_STATUSES,
+    OPEN_STATUSES,
     Agency,
     Attachment,
     Category,
@@ -96,6 +99,9 @@ TRANSITIONS = {
             S.MENUNGGU_INFO,
         ),
         Transition("provide_info", frozenset({S.MENUNGGU_INFO}), None),
+        # Information the citizen sends unasked, while the complaint is open (not while
+        # staff wait for an answer: that is ``provide_info``, which resumes the clock).
+        Transition("add_info", OPEN_STATUSES - {S.MENUNGGU_INFO}, None),
         Transition("return_dispatch", frozenset({S.DIDISPOSISIKAN, S.DIPROSES}), S.TERVERIFIKASI),
         Transition(
             "defer_to_budget", frozenset({S.DIDISPOSISIKAN, S.DIPROSES}), S.DITUNDA_ANGGARAN
@@ -244,11 +250,28 @@ def _now(at):
 # -- intake ------------------------------------------------------------------
 
 
+def _sequence_number(period: str) -> int:
+    """The next number of ``period`` from a PostgreSQL sequence of its own.
+
+    One statement: ``aduan_code_number`` (migration ``core.0009``) calls ``nextval`` on
+    the month's sequence, creating it on first use after the numbers the row counter
+    (``CodeSequence``) gave out before. ``nextval`` holds no lock until commit, so
+    concurrent filings do not queue behind one row as they would on a counter's UPDATE.
+    A rolled-back filing loses its number: a month's codes may have gaps; they stay
+    unique.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT aduan_code_number(%s)", [period])
+        return cursor.fetchone()[0]
+
+
 def next_code(at) -> str:
     """The next tracking code of the month of ``at``; call inside a transaction."""
     local = timezone.localtime(at)
     period = period_of(local.year, local.month)
-    # The UPDATE's row lock serialises concurrent submissions until commit.
+    if connection.vendor == "postgresql":
+        return format_code(local.year, local.month, _sequence_number(period))
+    # SQLite serialises writers anyway: a row counter, gap-free.
     if not CodeSequence.objects.filter(period=period).update(last=F("last") + 1):
         try:
             with transaction.atomic():
@@ -274,6 +297,27 @@ def _store_photos(complaint: Complaint, photos: Sequence[CleanImage], event=None
             f"{uuid.uuid4().hex}.{photo.extension}", ContentFile(photo.data), save=False
         )
         attachment.save()
+        store_photo_sizes(attachment, photo.data)
+
+
+def store_photo_sizes(attachment: Attachment, data: bytes | None = None) -> None:
+    """The thumbnail and display size next to a stored photo (``lib.images.SIZES``),
+    named from the original's random id; sizes the photo does not exceed are skipped
+    (the original serves them). Idempotent: an existing derived file is kept."""
+    storage = attachment.file.storage
+    for size in images.SIZES:
+        if not images.needs_size(attachment.width, attachment.height, size):
+            continue
+        name = images.derived_name(attachment.file.name, size)
+        if storage.exists(name):
+            continue
+        if data is None:
+            with attachment.file.open("rb") as handle:
+                data = handle.read()
+        saved = storage.save(name, ContentFile(images.resize(data, size).data))
+        if saved != name:
+            # Made at the same moment by another request: keep theirs.
+            storage.delete(saved)
 
 
 def create_complaint(
@@ -310,7 +354,8 @@ def create_complaint(
         raise TransitionError(_("Isi aduan tidak boleh kosong."))
     at = _now(at)
     try:
-        with transaction.atomic():
+        # A savepoint only where a lost race is recovered from (a retried submission).
+        with transaction.atomic(savepoint=bool(submission_key)):
             complaint = Complaint.objects.create(
                 code=next_code(at),
                 submission_key=submission_key or None,
@@ -341,7 +386,12 @@ def create_complaint(
             )
             _store_photos(complaint, photos, event=None)
             notify_reporter(complaint, event)
-            effects.after_transition(complaint, event)
+            # Tells the after-transition step that nothing else of this complaint exists.
+            complaint._filing = True
+            try:
+                effects.after_transition(complaint, event)
+            finally:
+                del complaint._filing
     except IntegrityError:
         # Two identical retries raced; the other one won.
         if submission_key:
@@ -496,11 +546,15 @@ def correct(
     category=None,
     privacy=None,
     priority=None,
+    latitude=None,
+    longitude=None,
+    kelurahan=None,
     reason="",
     expected_version=None,
     at=None,
 ) -> Event:
-    """Correct classification fields; every change is logged with before and after."""
+    """Correct classification fields, or the location (the pin, as a pair, and the
+    kelurahan with its kecamatan); every change is logged with before and after."""
     locked = lock(
         complaint,
         expected_version=expected_version,
@@ -519,6 +573,17 @@ def correct(
     if category is not None and locked.category_id != category.pk:
         diff["category"] = [locked.category.code if locked.category else None, category.code]
         changes["category"] = category
+    if latitude is not None and longitude is not None:
+        for field, raw in (("latitude", latitude), ("longitude", longitude)):
+            value = Decimal(raw).quantize(Decimal("0.000001"))  # the column's precision
+            old = getattr(locked, field)
+            if old is None or Decimal(old) != value:
+                diff[field] = [None if old is None else str(old), str(value)]
+                changes[field] = value
+    if kelurahan is not None and locked.kelurahan_id != kelurahan.pk:
+        diff["kelurahan"] = [locked.kelurahan.code if locked.kelurahan else None, kelurahan.code]
+        changes["kelurahan"] = kelurahan
+        changes["kecamatan"] = kelurahan.kecamatan
     if not changes:
         raise TransitionError(_("Tidak ada yang diubah."))
     if "privacy" in changes and not reason.strip():
@@ -737,6 +802,31 @@ def provide_info(complaint, *, text: str, photos=(), via: str = "web", at=None) 
         target=target,
         changes={"resume_status": ""},
         data={"via": via},
+        at=at,
+    )
+    _store_photos(complaint, photos, event=event, public=complaint.privacy != Privacy.RAHASIA)
+    return event
+
+
+@transaction.atomic
+def add_info(complaint, *, text: str, photos=(), via: str = "web", at=None) -> Event:
+    """The citizen adds information at any time while the complaint is open.
+
+    When staff asked for it this is :func:`provide_info` (the clock resumes); otherwise
+    the same ``info_provided`` event without a change of status, so staff are notified
+    and the timeline, the clock and disclosure treat it as the reporter's own words.
+    """
+    if complaint.status == Status.MENUNGGU_INFO:
+        return provide_info(complaint, text=text, photos=photos, via=via, at=at)
+    if not text.strip():
+        raise TransitionError(_("Informasi tambahan tidak boleh kosong."))
+    event = _apply(
+        complaint,
+        "add_info",
+        event_kind=Event.Kind.INFO_PROVIDED,
+        actor_label=stored_text("Pelapor"),
+        note=text.strip(),
+        data={"via": via, "unasked": True},
         at=at,
     )
     _store_photos(complaint, photos, event=event, public=complaint.privacy != Privacy.RAHASIA)

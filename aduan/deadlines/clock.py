@@ -82,7 +82,9 @@ class Ledger:
         self.at = at
         self.calendar = get_calendar()
         self.policy = get_policy()
-        records = list(StageRecord.objects.filter(complaint_id=complaint.pk))
+        # A complaint being filed (marked by the lifecycle) has no records yet: no query.
+        filing = getattr(complaint, "_filing", False)
+        records = [] if filing else list(StageRecord.objects.filter(complaint_id=complaint.pk))
         self.cycles: dict[str, int] = {}
         self.open: dict[str, StageRecord] = {}
         for record in records:

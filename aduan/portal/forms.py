@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from aduan.core import intake
+from aduan.core.city import current_city
 from aduan.core.models import Category, Channel, Kelurahan, Kind, Privacy
+from aduan.geo.locate import locate
+from aduan.lib.images import ImageRejected, clean_image
+
+from . import stash
 
 PRIVACY_HELP = {
     Privacy.PUBLIK: _(
@@ -221,8 +228,78 @@ class ComplaintForm(IntakeForm):
         if not self.is_bound or not self.data.get("submission_key"):
             self.initial.setdefault("submission_key", uuid.uuid4().hex)
 
+    def photos_with_kept(self, data) -> list:
+        """The kept photos, then this request's uploads minus those already kept (by
+        content: the same file re-encodes to the same bytes). New uploads are cleaned
+        here, once: the intake takes a cleaned photo as it is."""
+        self.precleaned = []
+        uploads = list(data.get("photos") or [])
+        kept = list(self.kept_photos)
+        if not kept or not uploads or len(kept) + len(uploads) > settings.ADUAN_MAX_PHOTOS:
+            return [*kept, *uploads]  # nothing to compare, or the intake refuses the count
+        marks = {stash.fingerprint(p) for p in kept}
+        result = kept
+        for upload in uploads:
+            try:
+                photo = clean_image(upload.read(), max_bytes=settings.ADUAN_MAX_PHOTO_BYTES)
+            except ImageRejected:
+                upload.seek(0)
+                result.append(upload)  # the intake refuses it, with its message
+                continue
+            if stash.fingerprint(photo) not in marks:
+                marks.add(stash.fingerprint(photo))
+                result.append(photo)
+                self.precleaned.append(photo)
+        return result
+
+    @property
+    def valid_photos(self) -> list:
+        # Photos cleaned here, not by the intake, are kept for the next attempt too.
+        return [*getattr(self, "precleaned", []), *self._valid_photos]
+
+    @valid_photos.setter
+    def valid_photos(self, value) -> None:
+        self._valid_photos = value
+
     def clean_submission_key(self):
         return normalize_submission_key(self.cleaned_data.get("submission_key"))
+
+    def clean(self):
+        self._place_pin(self.cleaned_data)
+        return super().clean()
+
+    def _place_pin(self, data: dict) -> None:
+        """A pin chooses the kelurahan when the citizen chose none (their choice wins
+        otherwise: they can correct the map's guess); a pin outside the city is refused.
+
+        Coordinates that are not numbers or out of range are left to the intake's checks.
+        """
+        try:
+            lat = Decimal(str(data.get("latitude") or "").strip())
+            lon = Decimal(str(data.get("longitude") or "").strip())
+        except InvalidOperation:
+            return
+        low_lat, high_lat = intake.LATITUDE_RANGE
+        low_lon, high_lon = intake.LONGITUDE_RANGE
+        if not (lat.is_finite() and lon.is_finite()):
+            return
+        if not (low_lat <= lat <= high_lat and low_lon <= lon <= high_lon):
+            return
+        place = locate(lat, lon)
+        if place.inside_city is False:
+            self.add_error(
+                "latitude",
+                _(
+                    "Titik lokasi berada di luar wilayah %(city)s. Pindahkan penanda ke "
+                    "lokasi masalah, atau kosongkan titik lokasi dan pilih kelurahannya."
+                )
+                % {"city": current_city().name},
+            )
+        elif place.kelurahan is not None and not data.get("kelurahan"):
+            data["kelurahan"] = str(place.kelurahan.pk)
+            # Shown chosen if the form comes back with another error.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("kelurahan")] = data["kelurahan"]
 
     def submission(self, data):
         return intake.Submission(
@@ -237,7 +314,8 @@ class ComplaintForm(IntakeForm):
             reporter_name=data.get("reporter_name"),
             reporter_phone=data.get("reporter_phone"),
             reporter_email=data.get("reporter_email"),
-            photos=[*self.kept_photos, *(data.get("photos") or [])],
+            # The kept photos count once even when the citizen chooses them again.
+            photos=self.photos_with_kept(data),
             lookup="pk",
         )
 
@@ -256,7 +334,7 @@ class InfoForm(forms.Form):
         label=_("Informasi tambahan"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("Tulis informasi yang diminta petugas.")},
+        error_messages={"required": _("Tulis informasi tambahan Anda.")},
     )
     photos = CheckedPhotosField(label=_("Foto (boleh dikosongkan)"))
 
@@ -287,3 +365,73 @@ class RatingForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class NoticeForm(forms.Form):
+    both_channels = forms.BooleanField(
+        label=_("Kirim kabar ke nomor HP dan e-mail saya"),
+        required=False,
+        help_text=_("Tanpa centang, kabar hanya dikirim lewat satu jalur."),
+    )
+
+
+class RecoveryForm(forms.Form):
+    kode = forms.CharField(
+        label=_("Kode aduan"),
+        max_length=30,
+        help_text=_("Contoh: ADU-2611-0042"),
+        error_messages={"required": _("Masukkan kode aduan Anda.")},
+    )
+    kontak = forms.CharField(
+        label=_("Nomor HP atau e-mail yang Anda cantumkan"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "email"}),
+        error_messages={"required": _("Masukkan nomor HP atau e-mail Anda.")},
+    )
+
+    def clean_kontak(self):
+        from .recovery import parse_contact
+
+        contact = parse_contact(self.cleaned_data["kontak"])
+        if contact is None:
+            raise forms.ValidationError(
+                _("Tuliskan nomor HP (misalnya 0812 3456 7890) atau alamat e-mail yang benar.")
+            )
+        return contact
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode 6 angka"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+        error_messages={"required": _("Masukkan kode yang kami kirim.")},
+    )
+
+
+class FollowForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail Anda"),
+        max_length=200,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": _("Masukkan alamat e-mail."),
+            "invalid": _("Alamat e-mail tidak valid."),
+        },
+    )
+    aduan = forms.CharField(required=False, widget=forms.HiddenInput)
+    kelurahan = forms.TypedChoiceField(
+        label=_("Kelurahan"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kelurahan"].choices = grouped_kelurahan_choices()
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("aduan") and not data.get("kelurahan"):
+            self.add_error("kelurahan", _("Pilih kelurahan yang ingin Anda ikuti."))
+        return data

@@ -7,6 +7,7 @@ them twice. Stale stashes are removed by the worker.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
 from pathlib import Path
@@ -23,12 +24,35 @@ def _dir(key: str) -> Path:
     return Path(settings.MEDIA_ROOT) / "pending" / key
 
 
+def fingerprint(photo: CleanImage) -> str:
+    """The same photo chosen twice is re-encoded to the same bytes: one copy is kept."""
+    return hashlib.sha256(photo.data).hexdigest()[:16]
+
+
+def unique(photos) -> list[CleanImage]:
+    seen: set[str] = set()
+    result = []
+    for photo in photos:
+        mark = fingerprint(photo)
+        if mark not in seen:
+            seen.add(mark)
+            result.append(photo)
+    return result
+
+
 def save(key: str, photos: list[CleanImage]) -> None:
     folder = _dir(key)
     folder.mkdir(parents=True, exist_ok=True)
-    start = len(list(folder.iterdir()))
-    for i, photo in enumerate(photos, start=start):
-        (folder / f"{i:02d}-{photo.width}x{photo.height}.{photo.extension}").write_bytes(photo.data)
+    kept = {path.stem.rsplit("-", 1)[-1] for path in folder.iterdir()}
+    start = len(kept)
+    for photo in unique(photos):
+        mark = fingerprint(photo)
+        if mark in kept:
+            continue
+        kept.add(mark)
+        name = f"{start:02d}-{photo.width}x{photo.height}-{mark}.{photo.extension}"
+        (folder / name).write_bytes(photo.data)
+        start += 1
 
 
 def load(key: str) -> list[CleanImage]:
@@ -39,7 +63,7 @@ def load(key: str) -> list[CleanImage]:
     for path in sorted(folder.iterdir()):
         stem, ext = path.stem, path.suffix.lstrip(".")
         try:
-            width, height = (int(v) for v in stem.split("-", 1)[1].split("x"))
+            width, height = (int(v) for v in stem.split("-")[1].split("x"))
         except (IndexError, ValueError):
             continue
         result.append(

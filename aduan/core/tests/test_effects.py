@@ -23,6 +23,7 @@ DECLARED = (
     "aduan.office.notify.on_transition",
     "aduan.triage.hooks.on_transition",
     "aduan.core.audit.on_transition",
+    "aduan.portal.alerts.on_transition",
 )
 
 
@@ -150,6 +151,12 @@ CASES = [
         lambda c, f: lifecycle.provide_info(c, text="Nomor 12."),
     ),
     (
+        "add_info",
+        "add_info",
+        Status.DIPROSES,
+        lambda c, f: lifecycle.add_info(c, text="Sekarang ada genangan juga."),
+    ),
+    (
         "return_dispatch",
         "return_dispatch",
         Status.DIDISPOSISIKAN,
@@ -222,6 +229,7 @@ NOT_WRITERS = {
     "lock",
     "next_code",
     "stale_message",
+    "store_photo_sizes",
     "stored_text",
 }
 

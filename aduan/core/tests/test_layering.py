@@ -41,6 +41,7 @@ LAYERS: dict[str, int] = {
     "core": 1,
     "deadlines": 2,
     "knowledge": 2,
+    "geo": 2,
     "portal": 3,
     "office": 4,
     "channels": 4,

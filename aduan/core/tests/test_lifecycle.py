@@ -18,6 +18,7 @@ def _call(name, c, city, mira, adi, make_complaint):
         "post_update": lambda: lifecycle.post_update(c, adi, note="Survei lokasi dijadwalkan."),
         "request_info": lambda: lifecycle.request_info(c, adi, question="Nomor rumah terdekat?"),
         "provide_info": lambda: lifecycle.provide_info(c, text="Depan rumah nomor 12."),
+        "add_info": lambda: lifecycle.add_info(c, text="Lubangnya makin lebar sejak kemarin."),
         "return_dispatch": lambda: lifecycle.return_dispatch(c, adi, reason="Jalan provinsi."),
         "defer_to_budget": lambda: lifecycle.defer_to_budget(c, adi, year=year, plan="APBD."),
         "resolve": lambda: lifecycle.resolve(c, adi, answer="Sudah ditambal."),
@@ -41,6 +42,8 @@ def test_transition_matrix(name, status, complaint_in, city, mira, adi, make_com
     before_events = c.events.count()
     before_version = c.version
     legal = status in lifecycle.TRANSITIONS[name].sources
+    if name == "add_info" and status == Status.MENUNGGU_INFO:
+        legal = True  # answers the question: provide_info, which resumes the clock
     if legal:
         event = _call(name, c, city, mira, adi, make_complaint)
         c.refresh_from_db()

@@ -64,6 +64,7 @@ def _setups(city, make_complaint):
         "catatan": (Status.DIPROSES, "adi", {}),
         "tunda-anggaran": (Status.DIPROSES, "adi", {"year": year}),
         "selesaikan": (Status.DIPROSES, "adi", {"outcome": "ditangani"}),
+        "lokasi": (Status.DIPROSES, "adi", {"latitude": "-7.98", "longitude": "112.63"}),
     }
 
 
@@ -92,7 +93,7 @@ def test_help_text_says_public_exactly_when_the_note_is_published(
             help_text = action.form.base_fields[field].help_text
             assert says(help_text) == (published, not published), (name, field, kind, help_text)
             checked += 1
-    assert checked == 14
+    assert checked == 15
 
 
 def test_bulk_note_is_internal():

@@ -45,33 +45,81 @@ def test_photos_are_attached_to_the_reply(client, complaint_in, jpeg):
     assert attachment.event == event
 
 
-def test_twice_gives_a_message_and_no_second_event(client, complaint_in):
+def test_twice_the_second_is_added_information_and_the_status_stays(client, complaint_in):
     complaint = complaint_in(Status.MENUNGGU_INFO)
     client.post(url(complaint), {"text": "Depan masjid."}, follow=True)
-    response = client.post(url(complaint), {"text": "Depan masjid."}, follow=True)
+    response = client.post(url(complaint), {"text": "Lubangnya makin lebar."}, follow=True)
 
-    assert events(complaint, Event.Kind.INFO_PROVIDED) == 1
-    [(level, text)] = flashes(response)
-    assert level == "error"
-    assert "tidak dapat dilakukan" in text
-    assert "Didisposisikan ke OPD" in text
+    assert events(complaint, Event.Kind.INFO_PROVIDED) == 2
+    second = complaint.events.filter(kind=Event.Kind.INFO_PROVIDED).last()
+    assert (second.from_status, second.to_status) == (Status.DIDISPOSISIKAN,) * 2
+    assert second.data["unasked"] is True
+    assert flashes(response) == [("success", "Terima kasih, informasi Anda sudah kami terima.")]
 
 
-@pytest.mark.parametrize("status", [Status.DIPROSES, Status.SELESAI, Status.DITUTUP])
-def test_refused_when_nobody_asked(client, complaint_in, status):
+@pytest.mark.parametrize(
+    "status",
+    [
+        Status.BARU,
+        Status.TERVERIFIKASI,
+        Status.DIDISPOSISIKAN,
+        Status.DIPROSES,
+        Status.DITUNDA_ANGGARAN,
+    ],
+)
+def test_added_at_any_time_while_open(client, complaint_in, status, jpeg):
+    complaint = complaint_in(status)
+    version = complaint.version
+    response = client.post(
+        url(complaint),
+        {"text": "Sekarang ada genangan air juga.", "photos": [upload(jpeg())]},
+        follow=True,
+    )
+    assert ("success", "Terima kasih, informasi Anda sudah kami terima.") in flashes(response)
+    complaint.refresh_from_db()
+    assert complaint.status == status
+    assert complaint.version == version + 1
+    event = complaint.events.get(kind=Event.Kind.INFO_PROVIDED)
+    assert event.actor is None and event.is_public
+    assert event.note == "Sekarang ada genangan air juga."
+    assert Attachment.objects.get(complaint=complaint).event == event
+
+
+def test_the_private_page_offers_the_form_while_open_only(client, complaint_in):
+    open_page = client.get(f"/k/{complaint_in(Status.DIPROSES).token}/").content.decode()
+    assert "Tambah informasi" in open_page
+    assert "/informasi/" in open_page
+    closed_page = client.get(f"/k/{complaint_in(Status.DITUTUP).token}/").content.decode()
+    assert "/informasi/" not in closed_page
+
+
+def test_staff_hear_of_unasked_information(client, complaint_in, adi):
+    from aduan.office.models import Notification
+
+    complaint = complaint_in(Status.DIPROSES)
+    client.post(url(complaint), {"text": "Sekarang ada genangan air juga."})
+    assert Notification.objects.filter(
+        recipient=adi, complaint=complaint, kind=Notification.Kind.INFO_PROVIDED
+    ).exists()
+
+
+@pytest.mark.parametrize("status", [Status.SELESAI, Status.DITUTUP, Status.DITOLAK])
+def test_refused_after_the_complaint_is_answered_or_closed(client, complaint_in, status):
     complaint = complaint_in(status)
     response = client.post(url(complaint), {"text": "Tambahan."}, follow=True)
     complaint.refresh_from_db()
     assert complaint.status == status
     assert events(complaint, Event.Kind.INFO_PROVIDED) == 0
-    assert flashes(response)[0][0] == "error"
+    [(level, text)] = flashes(response)
+    assert level == "error"
+    assert "tidak dapat dilakukan" in text
 
 
 def test_empty_reply_is_refused_with_a_message(client, complaint_in):
     complaint = complaint_in(Status.MENUNGGU_INFO)
     response = client.post(url(complaint), {"text": "  "})
     assert response.status_code == 400
-    assert "Tulis informasi yang diminta petugas." in response.content.decode()
+    assert "Tulis informasi tambahan Anda." in response.content.decode()
     complaint.refresh_from_db()
     assert complaint.status == Status.MENUNGGU_INFO
 

@@ -345,13 +345,16 @@ def test_good_photo_is_kept_when_another_is_refused(client, filing, jpeg):
 
 def test_stashed_photos_count_towards_the_limit(client, filing, jpeg):
     data = filing(text="pendek")
-    client.post(URL, {**data, "photos": [upload(jpeg(), f"{i}.jpg") for i in range(4)]})
+    # Different photos: the same one chosen again is kept once (test_stash_dedupe.py).
+    client.post(
+        URL, {**data, "photos": [upload(jpeg(size=(64 + i, 48)), f"{i}.jpg") for i in range(4)]}
+    )
     response = client.post(
         URL,
         {
             **data,
             "text": "Lampu jalan mati di depan SD, gelap sekali.",
-            "photos": [upload(jpeg(), "x.jpg"), upload(jpeg(), "y.jpg")],
+            "photos": [upload(jpeg(size=(90, 48)), "x.jpg"), upload(jpeg(size=(91, 48)), "y.jpg")],
         },
     )
     assert response.status_code == 400

@@ -146,8 +146,8 @@ def test_pages_link_photos_through_the_views_only(client, with_photo):
     own = get(client, f"/k/{complaint.token}/", 200).content.decode()
     filed = get(client, f"/aduan/terkirim/{complaint.token}/", 200).content.decode()
 
-    assert f'src="/foto/{photo.public_id}/"' in public
-    assert f'src="/k/{complaint.token}/foto/{photo.public_id}/"' in own
+    assert f'src="/foto/{photo.public_id}/?ukuran=kecil"' in public
+    assert f'src="/k/{complaint.token}/foto/{photo.public_id}/?ukuran=kecil"' in own
     others = [get(client, url, 200).content.decode() for url in ("/", "/aduan/baru/", "/lacak/")]
     for html in (public, own, filed, *others):
         assert "/media/" not in html

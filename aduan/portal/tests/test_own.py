@@ -24,11 +24,12 @@ SECTIONS = {
 @pytest.mark.parametrize(
     ("status", "shown"),
     [
-        (Status.BARU, set()),
-        (Status.DIDISPOSISIKAN, set()),
+        # Information may be added at any time while the complaint is open.
+        (Status.BARU, {"info"}),
+        (Status.DIDISPOSISIKAN, {"info"}),
         (Status.MENUNGGU_INFO, {"info"}),
-        (Status.DIPROSES, set()),
-        (Status.DITUNDA_ANGGARAN, set()),
+        (Status.DIPROSES, {"info"}),
+        (Status.DITUNDA_ANGGARAN, {"info"}),
         (Status.SELESAI, {"answer", "rating"}),
         (Status.DITUTUP, {"rating"}),
         (Status.DITOLAK, set()),
