@@ -3,6 +3,7 @@
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,8 @@ elif not DEBUG:
         )
 CSRF_TRUSTED_ORIGINS = [o for o in env_str("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# A failed CSRF check gets the site's own page (core/errors.py), in the visitor's language.
+CSRF_FAILURE_VIEW = "aduan.core.errors.csrf_failure"
 # The city's own facts (its name, the service's name, map bounds, SMS number) are a
 # row of core.City, kept in the admin; SITE_NAME only overrides the service's name.
 SITE_NAME = env_str("SITE_NAME", "")
@@ -89,6 +92,8 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.privacy",
     "aduan.knowledge",
+    # Maps and administrative boundaries (kelurahan from a pin).
+    "aduan.geo",
     # The demo city and its loader (``aduan demo``); no other app imports it.
     "aduan.demo",
 ]
@@ -192,6 +197,23 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "aduan" / "static"]
+# Leaflet and its marker clustering, installed from the npm registry (package.json, `npm ci`
+# in scripts/run and scripts/test) and served as the site's own files: no CDN.
+STATICFILES_DIRS += [
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/markercluster", BASE_DIR / "node_modules" / "leaflet.markercluster" / "dist"),
+]
+# The maps' tile server (aduan.geo): OpenStreetMap's by default; a city may run its own or
+# use a provider (its URL template, the attribution its licence asks for, its deepest zoom).
+# The tile host is allowed for images by the Content-Security-Policy below.
+ADUAN_MAP_TILES = {
+    "url": env_str("ADUAN_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+    "attribution": env_str(
+        "ADUAN_MAP_TILE_ATTRIBUTION",
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+    ),
+    "max_zoom": env_int("ADUAN_MAP_TILE_MAX_ZOOM", 19),
+}
 # Uploads are never served as a folder (no MEDIA_URL route, no proxy alias): photos
 # go out only through the views of aduan/portal/media.py, which apply core.disclosure.
 MEDIA_URL = "/media/"
@@ -252,6 +274,14 @@ ADUAN_NO_STORE_PATHS = [
     r"^/api/v1/complaints/[^/]+/(info|confirm|dispute|rating)$",
     r"^/api/v1/me/",
 ]
+
+
+def _tile_origin(url: str) -> list[str]:
+    """The scheme and host of a tile URL template (subdomain patterns become a wildcard)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere (templates
 # load static files; a test scans every template), nothing from other origins, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -259,7 +289,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        # The map tiles' origin (ADUAN_MAP_TILES): images only, never scripts.
+        "img-src": ["'self'", *_tile_origin(ADUAN_MAP_TILES["url"])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
@@ -269,8 +300,15 @@ CONTENT_SECURITY_POLICY = {
         **({"upgrade-insecure-requests": True} if ADUAN_TLS else {}),
     }
 }
-# The only pages that need data: images: the API's Swagger UI (its icons).
-ADUAN_CSP_DATA_IMAGE_PATHS = [r"^/api/v1/docs"]
+# The only pages that need data: images: the API's Swagger UI (its icons) and the pages with
+# a Leaflet map, which cancels a tile it drops by pointing it at a blank data: image built
+# into its bundle (not configurable). Everywhere else images come from 'self' and the tiles.
+ADUAN_CSP_DATA_IMAGE_PATHS = [
+    r"^/api/v1/docs",
+    r"^/aduan/baru/$",
+    r"^/publik/peta/$",
+    r"^/kantor/aduan/[^/]+/$",
+]
 
 # -- Login lockout (django-axes, core.lockout) ----------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -334,6 +372,8 @@ ADUAN_RATE_LIMIT_RULES = [
     ("tracking", "GET,HEAD", r"^/open311/v2/requests\.\w+$", "open311", "ids"),
     ("second_factor", "POST", r"^/kantor/(2fa|masuk/kode|akun/dua-langkah)/", "html", "one"),
     ("data_subject", "POST", r"^/data-saya/(kode|verifikasi)/$", "html", "one"),
+    # A lost private link's code (sent and tried) and a follow's confirm mail (portal).
+    ("data_subject", "POST", r"^/(lacak/pulihkan/(kode/)?|ikuti/)$", "html", "one"),
     ("login", "POST", r"^/kantor/masuk/", "html", "one"),
     ("login", "POST", r"^/admin/login/", "html", "one"),
     ("webhook", "", r"^/webhooks/", "plain", "one"),
@@ -403,3 +443,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# -- Background jobs (aduan/core/tasks.py; `aduan worker`) ----------------------------------
+# On PostgreSQL jobs run through procrastinate (its tables come from its own migrations); on
+# SQLite, the embedded demo, `aduan worker` runs the same jobs in one process by itself.
+ADUAN_JOB_RUNNER = (
+    "procrastinate"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    else "builtin"
+)
+if ADUAN_JOB_RUNNER == "procrastinate":
+    INSTALLED_APPS.append("procrastinate.contrib.django")
+# Seconds between a worker's heartbeats, and without one after which its running jobs are
+# taken over by another worker.
+ADUAN_WORKER_HEARTBEAT = float(env_str("ADUAN_WORKER_HEARTBEAT", "2"))
+ADUAN_WORKER_STALLED_AFTER = float(env_str("ADUAN_WORKER_STALLED_AFTER", "10"))
+
+# -- Deployment: probes, metrics, structured logs (core.health, core.metrics, core.logging) --
+# Outermost: /healthz, /readyz and /metrics are answered before host checks, HTTPS
+# redirects, sessions and request limits (probes come over plain HTTP from the proxy or
+# the orchestrator); every other request is then counted and timed.
+MIDDLEWARE.insert(0, "aduan.core.metrics.RequestMetricsMiddleware")
+MIDDLEWARE.insert(0, "aduan.core.health.ProbeMiddleware")
+ADUAN_METRICS_PATH = "/metrics"
+# /metrics is internal: answered to these networks (comma-separated CIDRs; the client's
+# address as ADUAN_PROXY_COUNT reads it) or to "Authorization: Bearer <ADUAN_METRICS_TOKEN>".
+ADUAN_METRICS_ALLOWED_IPS = [
+    n.strip()
+    for n in env_str("ADUAN_METRICS_ALLOWED_IPS", "127.0.0.1/32,::1/128").split(",")
+    if n.strip()
+]
+ADUAN_METRICS_TOKEN = env_str("ADUAN_METRICS_TOKEN").strip()
+# A worker's own metrics port (0: none); never published beyond the Prometheus network.
+ADUAN_WORKER_METRICS_PORT = env_int("ADUAN_WORKER_METRICS_PORT", 0)
+ADUAN_WORKER_METRICS_ADDR = env_str("ADUAN_WORKER_METRICS_ADDR", "0.0.0.0")  # noqa: S104
+# "json": one JSON object per log line (core.logging), for a log collector.
+ADUAN_LOG_FORMAT = env_str("ADUAN_LOG_FORMAT", "plain").strip().lower()
+if ADUAN_LOG_FORMAT == "json":
+    LOGGING["formatters"]["json"] = {"()": "aduan.core.logging.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
