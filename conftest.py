@@ -26,6 +26,27 @@ from aduan.core.models import (
 
 pytest_plugins = ["aduan.testing.browser"]
 
+
+def pytest_collection_modifyitems(config, items):
+    """CI runs the suite twice, on SQLite and on PostgreSQL: the real-browser tests run in
+    the SQLite pass and the slow multi-process tests in the PostgreSQL pass, once each.
+    ADUAN_TEST_EVERYTHING=1 runs both kinds on either database."""
+    import os
+
+    from django.conf import settings
+
+    if os.environ.get("ADUAN_TEST_EVERYTHING") == "1":
+        return
+    postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    skip_browser = pytest.mark.skip(reason="real-browser tests run in the SQLite pass")
+    skip_slow = pytest.mark.skip(reason="slow multi-process tests run in the PostgreSQL pass")
+    for item in items:
+        if postgres and item.get_closest_marker("browser"):
+            item.add_marker(skip_browser)
+        elif not postgres and item.get_closest_marker("slow"):
+            item.add_marker(skip_slow)
+
+
 PASSWORD = "rahasia-uji-123"
 
 

@@ -95,7 +95,9 @@ def test_file_track_and_dispute_on_a_phone(
     code_on_screen = page.locator("#tracking-code")
     expect(code_on_screen).to_have_text(CODE_RE)
     code = code_on_screen.inner_text().strip()
-    assert code == "ADU-2603-0001"
+    # This month's code; on PostgreSQL the number comes from a per-month sequence, which
+    # outlives the tables a transactional test empties, so only the month is fixed here.
+    assert code.startswith("ADU-2603-")
     complaint = Complaint.objects.get(code=code)
     assert complaint.text == FULL
     assert complaint.kind == "aspirasi"
