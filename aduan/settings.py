@@ -482,3 +482,17 @@ ADUAN_LOG_FORMAT = env_str("ADUAN_LOG_FORMAT", "plain").strip().lower()
 if ADUAN_LOG_FORMAT == "json":
     LOGGING["formatters"]["json"] = {"()": "aduan.core.logging.JsonFormatter"}
     LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# -- Inbound e-mail (django-anymail) --
+# Mail services push inbound mail to /webhooks/email/<service>/inbound/ (channels.mail_inbound).
+# Each ANYMAIL_<NAME> environment variable becomes ANYMAIL["<NAME>"], for example
+# ANYMAIL_WEBHOOK_SECRET ("user:password", the basic auth most services are checked by) and
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY; empty ones are left out (an empty key signs nothing).
+INSTALLED_APPS.append("anymail")
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): {"true": True, "false": False}.get(value.lower(), value)
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_") and value.strip()
+}
+# Outbound mail carries its Message-ID, kept per complaint, and In-Reply-To/References.
+ADUAN_SENDERS["email"] = env_str("ADUAN_EMAIL_SENDER", "aduan.channels.senders.EmailSender")

@@ -49,6 +49,10 @@ DEFAULTS: dict[str, str] = {
     # Open311
     "ADUAN_OPEN311_JURISDICTION": "",  # empty: any jurisdiction_id is accepted
     "ADUAN_OPEN311_CONTACT": "",
+    # WhatsApp and Telegram photos, fetched by the worker (``channels.media``)
+    "ADUAN_CHAT_MEDIA_ATTEMPTS": "6",  # tries before a download is given up
+    "ADUAN_CHAT_MEDIA_BACKOFF": "60",  # seconds before the 2nd try; doubled each time
+    "ADUAN_CHAT_MEDIA_WINDOW": "10",  # minutes: a bare photo or pin joins the last complaint
 }
 
 

@@ -1,9 +1,12 @@
-"""E-mail intake: new complaints, and replies threaded by the tracking code in the subject.
+"""E-mail intake: new complaints, and replies threaded to the complaint they answer.
 
-Two ways in, one path through: an IMAP mailbox polled by ``aduan email poll``
-and a signed JSON webhook for mail services that push. Both become an
-``InboundMessage`` (gateway ``email``, id = the Message-ID, so the same mail
-fetched twice or pushed and polled is handled once).
+Three ways in, one path through: an IMAP mailbox polled by ``aduan email poll``,
+the mail services' inbound webhooks through django-anymail (:mod:`.mail_inbound`),
+and our own signed JSON webhook. All become an ``InboundMessage`` (gateway
+``email``, id = the Message-ID, so the same mail fetched twice, pushed again or
+pushed and polled is handled once). A reply is threaded by the ids it answers
+(In-Reply-To, References: :mod:`.mail_thread`) first, by the code in its subject
+second. Auto-replies and bounces are stored and ignored, never filed.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from aduan.lib.codes import normalize_code
 from aduan.lib.gateways import InboundMessage, PayloadError
 from aduan.lib.images import ImageRejected, clean_image
 
-from . import conf
+from . import conf, mail_thread
 from .intake import Handled, Outcome, Received, file_from_message, receive, reply, scrub
 from .models import InboundMessageLog
 
@@ -46,6 +49,11 @@ _QUOTE_START = re.compile(
     re.IGNORECASE,
 )
 MAX_BODY = 5000
+# Precedence values that robots set (RFC 3834 asks auto-responders to honour them too).
+_ROBOT_PRECEDENCE = {"bulk", "junk", "auto_reply"}
+# Local parts that only ever send delivery reports.
+_ROBOT_SENDERS = {"mailer-daemon", "postmaster"}
+_NOT_SET = {"", "no", "false", "0"}
 
 
 @dataclass
@@ -57,6 +65,10 @@ class MailMessage:
     text: str
     received_at: datetime
     auto_submitted: bool = False
+    # Why it is not a person's mail: "bounce" or "auto_reply" ("" for a person's).
+    auto_reason: str = ""
+    # In-Reply-To, then References newest first: the ids a reply answers, bare.
+    thread_ids: list = field(default_factory=list)
     photos: list = field(default_factory=list)
     rejected_photos: list = field(default_factory=list)
     raw: dict = field(default_factory=dict)
@@ -97,9 +109,55 @@ def _digest(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()[:40]
 
 
+def robot_reason(msg) -> str:
+    """Why ``msg`` was written by a machine: "bounce", "auto_reply", or "" for a person.
+
+    Delivery reports (RFC 3464, multipart/report; mailer-daemon and postmaster) are
+    bounces; RFC 3834's Auto-Submitted, the older X-Autoreply / X-Autorespond marks and
+    a robot's Precedence are auto-replies. Answering either could start a mail loop.
+    """
+    if msg.get_content_type() == "multipart/report":
+        report = str(msg.get_param("report-type", "") or "").lower()
+        return "bounce" if report == "delivery-status" else "auto_reply"
+    for part in msg.walk():
+        if part.get_content_type() in ("message/delivery-status", "message/global-delivery-status"):
+            return "bounce"
+    senders = getaddresses([str(v) for v in msg.get_all("From", [])])
+    if any(addr.split("@")[0].strip().lower() in _ROBOT_SENDERS for _n, addr in senders):
+        return "bounce"
+    auto = str(msg.get("Auto-Submitted", "")).split(";")[0].strip().lower()
+    if auto not in _NOT_SET:
+        return "auto_reply"
+    for name in ("X-Autoreply", "X-Autorespond"):
+        if name in msg and str(msg.get(name, "")).strip().lower() not in _NOT_SET - {""}:
+            return "auto_reply"
+    if str(msg.get("Precedence", "")).strip().lower() in _ROBOT_PRECEDENCE:
+        return "auto_reply"
+    return ""
+
+
+def thread_ids(msg) -> list[str]:
+    """The ids ``msg`` answers: In-Reply-To first, then References from the newest."""
+    ids = mail_thread.message_ids(msg.get("In-Reply-To"))
+    ids += reversed(mail_thread.message_ids(msg.get("References")))
+    return list(dict.fromkeys(ids))[: mail_thread.MAX_IDS]
+
+
 def parse_rfc822(data: bytes) -> MailMessage:
     """Read one raw message from the mailbox (``PayloadError`` if it has no usable sender)."""
     msg = email.message_from_bytes(data, policy=policy.default)
+    return parse_message(msg, fallback_id=_digest(data))
+
+
+def parse_message(msg, *, fallback_id: str = "", extra: dict | None = None) -> MailMessage:
+    """Read one parsed message (``email.message.EmailMessage``; anymail's inbound
+    message is one). ``fallback_id`` names it when it has no Message-ID (default: a
+    digest of the message). ``PayloadError`` if it has no usable sender."""
+    if not fallback_id and not str(msg.get("Message-ID", "")).strip():
+        try:
+            fallback_id = _digest(msg.as_bytes())
+        except (LookupError, UnicodeError, ValueError):  # headers no policy can fold
+            fallback_id = _digest(str(msg).encode("utf-8", "replace"))
     from_addr, from_name = address_of(str(msg.get("From", "")), "From")
     body = msg.get_body(preferencelist=("plain", "html"))
     text = ""
@@ -131,8 +189,8 @@ def parse_rfc822(data: bytes) -> MailMessage:
         received = received if received.tzinfo else received.replace(tzinfo=UTC)
     except (TypeError, ValueError):
         received = timezone.now()
-    auto = str(msg.get("Auto-Submitted", "no")).strip().lower()
-    message_id = str(msg.get("Message-ID", "")).strip() or _digest(data)
+    auto_reason = robot_reason(msg)
+    message_id = str(msg.get("Message-ID", "")).strip() or fallback_id
     return MailMessage(
         message_id=scrub(message_id[:300]),
         from_addr=from_addr,
@@ -140,7 +198,9 @@ def parse_rfc822(data: bytes) -> MailMessage:
         subject=scrub(str(msg.get("Subject", "")).strip()),
         text=scrub(text),
         received_at=received,
-        auto_submitted=auto not in ("", "no"),
+        auto_submitted=bool(auto_reason),
+        auto_reason=auto_reason,
+        thread_ids=thread_ids(msg),
         photos=photos,
         rejected_photos=rejected,
         raw={
@@ -152,6 +212,9 @@ def parse_rfc822(data: bytes) -> MailMessage:
             "attachments": [
                 p.get_filename() or p.get_content_type() for p in msg.iter_attachments()
             ],
+            "in_reply_to": str(msg.get("In-Reply-To", ""))[:1000],
+            "references": str(msg.get("References", ""))[:2000],
+            **(extra or {}),
         },
     )
 
@@ -211,10 +274,12 @@ def _notice(mail: MailMessage, body: str, complaint=None) -> None:
 
 def handle_mail(mail: MailMessage, msg: InboundMessage) -> Handled:
     if mail.auto_submitted:
-        return Handled(Outcome.IGNORED, None, "auto_submitted", "")
+        return Handled(Outcome.IGNORED, None, mail.auto_reason or "auto_submitted", "")
     body = strip_quoted(msg.text)[:MAX_BODY]
-    code = code_in_subject(mail.subject)
-    complaint = Complaint.objects.filter(code=code).first() if code else None
+    complaint = mail_thread.complaint_for(mail.thread_ids)
+    if complaint is None:
+        code = code_in_subject(mail.subject)
+        complaint = Complaint.objects.filter(code=code).first() if code else None
     if complaint is not None:
         return _thread(mail, complaint, body)
     subject = mail.subject.strip()

@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from aduan.core import jobs as core_jobs
 from aduan.core.models import OutboundMessage
 
-from . import conf, email_intake, gammu, receipts
+from . import conf, email_intake, gammu, media_fetch, receipts
 from .models import DeliveryReceipt
 
 log = logging.getLogger(__name__)
@@ -94,3 +95,10 @@ def poll_email() -> str:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
             imap.logout()
     return f"handled={result.handled}" if result.handled else ""
+
+
+# Registered here, where ``ChannelsConfig.ready`` imports this module: photos citizens
+# send on WhatsApp and Telegram are fetched outside the webhook, on the default queue.
+@core_jobs.register("channels.chat_media", every_seconds=10, queue=core_jobs.DEFAULT)
+def fetch_chat_media() -> str:
+    return media_fetch.download_due()

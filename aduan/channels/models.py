@@ -333,3 +333,88 @@ class SmsRetry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_id}->{self.message_id}"
+
+
+class OutboundMailId(models.Model):
+    """The Message-ID of an e-mail we sent about a complaint (angle brackets dropped).
+
+    A citizen's reply names it in In-Reply-To or References, which threads the reply to
+    its complaint even when the subject lost the tracking code. Written before the
+    send, so a reply can never arrive for an id we do not know.
+    """
+
+    message_id = models.CharField(max_length=300, unique=True)
+    complaint = models.ForeignKey(
+        "core.Complaint", on_delete=models.CASCADE, related_name="mail_ids"
+    )
+    outbound = models.OneToOneField(
+        "core.OutboundMessage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mail_id",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class ChatMedia(models.Model):
+    """A photo (or other file) a citizen sent on WhatsApp or Telegram, fetched by the worker.
+
+    The webhook only writes this row; ``channels.media`` downloads the file through the
+    platform's media API outside the request. ``complaint`` is empty while the chat is
+    still drafting (the row waits and joins the complaint the draft files). A download
+    that fails for the network is tried again after ``next_attempt_at``; one refused
+    (too large, not a photo) or given up is told to the moderators by a note.
+    """
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Menunggu aduan")
+        PENDING = "pending", _("Menunggu diunduh")
+        DONE = "done", _("Tersimpan")
+        REFUSED = "refused", _("Ditolak")
+        FAILED = "failed", _("Gagal diunduh")
+        DISCARDED = "discarded", _("Dibuang")
+
+    inbound = models.ForeignKey(InboundMessageLog, on_delete=models.CASCADE, related_name="media")
+    position = models.PositiveSmallIntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    handle = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20)
+    file_id = models.CharField(max_length=300)
+    mime_type = models.CharField(max_length=100, blank=True)
+    declared_size = models.PositiveIntegerField(null=True, blank=True)
+    complaint = models.ForeignKey(
+        "core.Complaint",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="chat_media",
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.CharField(max_length=500, blank=True)
+    attachment = models.ForeignKey(
+        "core.Attachment", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inbound", "position"], name="chatmedia_unique_item")
+        ]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="chatmedia_due"),
+            models.Index(fields=["channel", "handle", "state"], name="chatmedia_chat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}:{self.kind}:{self.pk}"

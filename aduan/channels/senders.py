@@ -1,4 +1,5 @@
-"""Outbound senders for the channels: Gammu outbox, an HTTP SMS gateway, WhatsApp, Telegram.
+"""Outbound senders for the channels: Gammu outbox, an HTTP SMS gateway, WhatsApp, Telegram,
+threaded e-mail.
 
 Each implements ``send(message) -> provider_id`` for ``aduan.core.outbox``
 and raises ``SendError`` (retry later) or ``PermanentSendError`` (give up).
@@ -29,14 +30,17 @@ import urllib.parse
 import urllib.request
 from datetime import timedelta
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from aduan.core.senders import PermanentSendError, SendError, message_key
+from aduan.core.city import from_email
+from aduan.core.senders import EMAIL_TIMEOUT, PermanentSendError, SendError, message_key
 from aduan.lib import gsm7
 from aduan.lib.phones import normalize_phone
 
-from . import conf, gammu, receipts
+from . import conf, gammu, mail_thread, receipts
 from .models import ChannelDelivery, Conversation, PulledSms
 
 log = logging.getLogger(__name__)
@@ -328,3 +332,37 @@ class FailoverSmsSender:
                 error = exc
                 log.warning("outbox %s: %s refused it: %s", message.pk, path, exc)
         raise PermanentSendError(str(error))
+
+
+class EmailSender:
+    """E-mail through Django's e-mail backend, threaded with the complaint's earlier mail.
+
+    ``Message-ID`` is the outbox row's stable key (on the deployment's own host, the same
+    on a re-send) and is remembered for the complaint before the send, so a reply that
+    names it in In-Reply-To or References finds its complaint
+    (:mod:`aduan.channels.mail_thread`). In-Reply-To and References name the citizen's
+    mail and our earlier ones, so the citizen's client shows one conversation.
+    """
+
+    def send(self, message) -> str:
+        key = message_key(message)
+        mail_thread.remember(message, key)
+        mail = EmailMessage(
+            message.subject or "Aduan",
+            message.body,
+            from_email(),
+            [message.recipient],
+            headers={
+                "Message-ID": f"<{key}>",
+                "X-Aduan-Message-Id": key,
+                **mail_thread.reply_headers(message),
+            },
+            connection=get_connection(
+                timeout=getattr(settings, "EMAIL_TIMEOUT", None) or EMAIL_TIMEOUT
+            ),
+        )
+        try:
+            mail.send()
+        except OSError as exc:
+            raise SendError(str(exc)) from exc
+        return f"email:{message.pk}"

@@ -1,8 +1,8 @@
 """Channel URLs, mounted at the site root: the app API, Open311, webhooks, staff pages."""
 
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
-from . import staff, webhooks
+from . import mail_inbound, staff, webhooks
 from .api import api
 from .open311 import views as open311
 
@@ -48,6 +48,8 @@ urlpatterns = [
     path("webhooks/whatsapp/", webhooks.whatsapp, name="channels_webhook_whatsapp"),
     path("webhooks/telegram/", webhooks.telegram, name="channels_webhook_telegram"),
     path("webhooks/email/", webhooks.email, name="channels_webhook_email"),
+    # Mail services through django-anymail: /webhooks/email/<service>/inbound/
+    path("webhooks/email/", include((mail_inbound.urlpatterns, "anymail"))),
     # Moderators
     path("kantor/kanal/baru/", staff.file_for_citizen, name="channels_staff_file"),
     path("kantor/kanal/medsos/", staff.social_import, name="channels_social_import"),

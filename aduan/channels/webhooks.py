@@ -26,8 +26,8 @@ from aduan.lib.gateways import PayloadError
 from aduan.lib.phones import normalize_phone
 
 from . import conf, email_intake, receipts
-from .conversation import handle_chat
 from .intake import Handled, Outcome, keep_malformed, receive
+from .media import handle_chat_message
 from .models import ChannelDelivery, InboundGateway, PulledSms
 from .sms import handle_sms
 
@@ -298,7 +298,7 @@ def whatsapp(request):
             error=exc,
         )
         return _bad_payload(exc, complaint is not None)
-    results = [_result(receive(msg, handle_chat)) for msg in messages]
+    results = [_result(receive(msg, handle_chat_message)) for msg in messages]
     _record_statuses(statuses)
     return JsonResponse({"status": "ok", "messages": results})
 
@@ -342,7 +342,7 @@ def telegram(request):
         )
         received = receive(ignored, lambda msg, entry: Handled(Outcome.IGNORED))
         return JsonResponse(_result(received))
-    return JsonResponse(_result(receive(msg, handle_chat)))
+    return JsonResponse(_result(receive(msg, handle_chat_message)))
 
 
 # -- E-mail ----------------------------------------------------------------------
