@@ -1,10 +1,10 @@
 """Who hears about an escalation, and what they are told.
 
-E-mails go through the outbox (``core.notify.queue_message``) in the sweep's
-transaction. A step that respects working hours holds its e-mails until the
-office opens (``next_attempt_at``); the event row and the board are immediate.
-When the back office's in-app ``Notification`` model is installed, each
-recipient also gets one there.
+E-mails go through the outbox (the rows ``core.notify.queue_message`` writes) in the
+sweep's transaction, a batch of escalations at a time (:class:`Mailbag`). A step that
+respects working hours holds its e-mails until the office opens (``next_attempt_at``);
+the event row and the board are immediate. When the back office's in-app
+``Notification`` model is installed, each recipient also gets one there.
 """
 
 from __future__ import annotations
@@ -56,6 +56,32 @@ class Audience:
     def __init__(self, now: datetime):
         self.now = now
         self._memo: dict[tuple, list[User]] = {}
+        # Supporting agencies by complaint, read for a whole batch by :meth:`load_supporting`.
+        self._supporting: dict[int, list[int]] = {}
+
+    def load_supporting(self, records: list[StageRecord]) -> None:
+        """Read the supporting agencies of the batch's resolution stages in one query
+        (their reminders and board go to those agencies' admins too)."""
+        ids = {
+            r.complaint_id
+            for r in records
+            if r.stage == Stage.RESOLUTION
+            and r.agency_id
+            and r.complaint_id not in self._supporting
+        }
+        if not ids:
+            return
+        for complaint_id in ids:
+            self._supporting[complaint_id] = []
+        through = Complaint.supporting_agencies.through
+        rows = through.objects.filter(complaint_id__in=ids).values_list("complaint_id", "agency_id")
+        for complaint_id, agency_id in rows:
+            self._supporting[complaint_id].append(agency_id)
+
+    def supporting(self, record: StageRecord) -> list[int]:
+        if record.complaint_id in self._supporting:
+            return self._supporting[record.complaint_id]
+        return list(record.complaint.supporting_agencies.values_list("id", flat=True))
 
     def _get(self, key: tuple, query) -> list[User]:
         if key not in self._memo:
@@ -104,7 +130,7 @@ class Audience:
             return self.on_duty()
         ids = [record.agency_id]
         if record.stage == Stage.RESOLUTION:
-            ids += list(record.complaint.supporting_agencies.values_list("id", flat=True))
+            ids += self.supporting(record)
         return self.agency_admins(tuple(sorted(set(ids))))
 
 
@@ -152,21 +178,51 @@ def deliver(
     """Queue one e-mail per user with an address (held until ``send_at``) and an
     in-app notice dated ``now`` when the back office provides them (a notice on a
     screen wakes nobody). Returns e-mails queued."""
-    from aduan.core.notify import queue_message
-
-    body = f"{text}\n\n{staff_url(complaint)}"
-    ids = []
-    for user in users:
-        if user.email:
-            message = queue_message("email", user.email, body, subject=subject, complaint=complaint)
-            ids.append(message.pk)
-    if ids:
-        OutboundMessage.objects.filter(pk__in=ids).update(next_attempt_at=send_at)
-    _in_app(users, complaint, text, now)
-    return len(ids)
+    mailbag = Mailbag(now)
+    mailbag.add(users, complaint, subject=subject, text=text, send_at=send_at)
+    return mailbag.send()
 
 
-def _in_app(users: list[User], complaint: Complaint, text: str, at: datetime) -> None:
+class Mailbag:
+    """The e-mails and in-app notices of many escalations, written with one insert per
+    table (:meth:`send`) in the caller's transaction; what :func:`deliver` writes for one."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+        self.messages: list[OutboundMessage] = []
+        self.notices: list[tuple[User, Complaint, str]] = []
+
+    def add(
+        self, users: list[User], complaint: Complaint, *, subject: str, text: str, send_at
+    ) -> None:
+        body = f"{text}\n\n{staff_url(complaint)}"
+        for user in users:
+            if user.email:
+                # The outbox row ``core.notify.queue_message`` writes, already held.
+                self.messages.append(
+                    OutboundMessage(
+                        channel="email",
+                        recipient=user.email,
+                        subject=subject,
+                        body=body,
+                        complaint=complaint,
+                        next_attempt_at=send_at,
+                    )
+                )
+        self.notices.extend((user, complaint, text) for user in users)
+
+    def send(self) -> int:
+        """Write what was added and empty the bag; returns e-mails queued."""
+        messages, notices = self.messages, self.notices
+        self.messages, self.notices = [], []
+        if messages:
+            OutboundMessage.objects.bulk_create(messages)
+        if notices:
+            _in_app(notices, self.now)
+        return len(messages)
+
+
+def _in_app(notices: list[tuple[User, Complaint, str]], at: datetime) -> None:
     try:
         model = apps.get_model("office", "Notification")
     except LookupError:
@@ -176,7 +232,7 @@ def _in_app(users: list[User], complaint: Complaint, text: str, at: datetime) ->
         log.warning("office.Notification has unexpected fields; in-app notices skipped")
         return
     rows = []
-    for user in users:
+    for user, complaint, text in notices:
         row = model(recipient=user, complaint=complaint, kind="escalation", text=text[:300])
         if "created_at" in fields:
             row.created_at = at

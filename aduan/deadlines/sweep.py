@@ -4,30 +4,39 @@ behalf when their deadline is about to pass (holiday coverage).
 Cost model. Each open stage record carries ``next_escalation_at``, the moment of its
 earliest unfired step, kept by the transition hook; a partial index covers it. A sweep
 with nothing due is one indexed range query, whatever the number of open complaints;
-calendar arithmetic happens only for the records that are due.
+calendar arithmetic happens only for the records that are due. A batch of due records
+costs the same dozen statements whether it holds one record or two hundred: its claim,
+the steps already fired, the supporting agencies, then one insert per table (events,
+firings, outbox, in-app notices) and one update of the records' next moments. Only an
+automatic dispatch, a lifecycle transition, is carried out record by record.
 
 Concurrency. Batches are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` on the stage
 record *and its complaint*: a complaint locked by a transition in progress is skipped
 (picked up on the next pass), and lifecycle transitions and the sweep lock the
-complaint first, so they cannot deadlock. The guarantee that a step fires once is
-the unique constraint of :class:`EscalationFiring`: the insert is the claim, inside
-a savepoint, and a sweep that loses the race does nothing. SQLite ignores the row
-locks; its single writer serialises sweeps instead.
+complaint first, so they cannot deadlock. The lock is the claim: a record is escalated
+by the one sweep holding it, from the fired steps read under the lock. The unique
+constraint of :class:`EscalationFiring` guarantees the rest (a claim written by other
+means, or SQLite, which ignores the row locks and serialises writers instead): a batch
+whose insert hits it is escalated again record by record, each claim in a savepoint,
+and a sweep that loses the race on a step does nothing for it.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, DateTimeField, Value, When
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from aduan.core import lifecycle
+from aduan.core import effects, lifecycle
 from aduan.core.models import MODERATOR_STATUSES, Agency, Complaint, Event
 
 from . import alerts
@@ -84,35 +93,48 @@ def sweep(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> dict[
             )
             if not batch:
                 break
-            fired = defaultdict(set)
-            rows = EscalationFiring.objects.filter(record__in=batch).values_list(
-                "record_id", "step_id"
-            )
-            for record_id, step_id in rows:
-                fired[record_id].add(step_id)
+            fresh, again = [], []
             for record in batch:
                 if record.pk in seen:
                     # Should not happen (each pass moves the record's moment past now);
                     # never loop on it.
                     log.error("stage record %s came due twice in one sweep", record.pk)
-                    _postpone(record, now)
-                    continue
-                seen.add(record.pk)
-                try:
-                    with transaction.atomic():
-                        run.escalate(record, fired[record.pk])
-                except Exception:
-                    log.exception("escalation of stage record %s failed", record.pk)
-                    run.counts["errors"] += 1
-                    _postpone(record, now)
+                    again.append(record.pk)
+                else:
+                    seen.add(record.pk)
+                    fresh.append(record)
+            if again:
+                _postpone(again, now)
+            run.escalate_batch(fresh)
         if len(batch) < batch_size:
             # A short batch took everything due that nobody else holds.
             break
     return dict(run.counts)
 
 
-def _postpone(record: StageRecord, now: datetime) -> None:
-    StageRecord.objects.filter(pk=record.pk).update(next_escalation_at=now + RETRY_AFTER)
+def _postpone(ids: list[int], now: datetime) -> None:
+    StageRecord.objects.filter(pk__in=ids).update(next_escalation_at=now + RETRY_AFTER)
+
+
+@dataclass
+class _Firing:
+    """One step of a plan: claimed as skipped, or acted on with ``text`` for ``users``."""
+
+    step: StepData
+    moment: datetime
+    skipped: bool
+    text: str | None = None
+    users: list = field(default_factory=list)
+    event: Event | None = None
+
+
+@dataclass
+class _Plan:
+    """What escalating one claimed record writes: its firings and its next moment."""
+
+    record: StageRecord
+    firings: list[_Firing]
+    next_at: datetime | None
 
 
 class _Run:
@@ -124,6 +146,169 @@ class _Run:
         self.policy = get_policy()
         self.audience = alerts.Audience(now)
         self.counts: Counter = Counter()
+        self._opening: datetime | None = None
+
+    # -- a batch at a time -------------------------------------------------------------
+
+    def escalate_batch(self, records: list[StageRecord]) -> None:
+        """Escalate a claimed batch with a fixed number of statements, whatever its size.
+
+        The steps are worked out in Python first (:meth:`plan`), then written with one
+        insert per table and one update of the records (:meth:`write`). The batch's row
+        locks make the fired steps read here final, so the claims cannot collide; should
+        one collide anyway, or a write fail, the group is escalated again one record at a
+        time, claim by claim, as :meth:`escalate` always did. An automatic dispatch is a
+        lifecycle transition of its own: that record goes alone, in its place in the order.
+        """
+        if not records:
+            return
+        fired = self.fired_steps(records)
+        self.audience.load_supporting(records)
+        group: list[_Plan] = []
+        failed: list[int] = []
+        for record in records:
+            try:
+                plan = self.plan(record, set(fired[record.pk]))
+            except Exception:
+                log.exception("escalation of stage record %s failed", record.pk)
+                self.counts["errors"] += 1
+                failed.append(record.pk)
+                continue
+            if plan is None:
+                self.write(group, fired)
+                group = []
+                self.escalate_alone(record, set(fired[record.pk]))
+            else:
+                group.append(plan)
+        self.write(group, fired)
+        if failed:
+            _postpone(failed, self.now)
+
+    @staticmethod
+    def fired_steps(records: list[StageRecord]) -> dict[int, set[int]]:
+        fired: dict[int, set[int]] = defaultdict(set)
+        rows = EscalationFiring.objects.filter(record__in=records).values_list(
+            "record_id", "step_id"
+        )
+        for record_id, step_id in rows:
+            fired[record_id].add(step_id)
+        return fired
+
+    def plan(self, record: StageRecord, fired: set[int]) -> _Plan | None:
+        """The steps of ``record`` due now, as :meth:`escalate` would fire them; ``None``
+        when one of them is an automatic dispatch to carry out."""
+        timeline = self.timeline(record, fired)
+        late = record.due_at is not None and self.now >= record.due_at
+        firings = []
+        for moment, _order, step in timeline:
+            if moment > self.now:
+                break
+            skipped = step.action in BEFORE_DEADLINE_ACTIONS and late
+            if step.action == Action.AUTO_DISPATCH and not skipped:
+                return None
+            fired.add(step.id)
+            item = _Firing(step, moment, skipped)
+            if not skipped:
+                overdue = overdue_text(record.due_at, self.now, self.calendar)
+                item.text = alerts.step_text(step.action, record, record.complaint, overdue)
+                item.users = self.audience.for_step(step.action, record)
+            firings.append(item)
+        upcoming = [moment for moment, _order, step in timeline if step.id not in fired]
+        return _Plan(record, firings, min(upcoming) if upcoming else None)
+
+    def write(self, plans: list[_Plan], fired: dict[int, set[int]]) -> None:
+        if not plans:
+            return
+        try:
+            with transaction.atomic():
+                counts = self._write(plans)
+        except Exception as error:
+            # A collided claim is expected now and then; anything else is a bug to see.
+            report = log.info if isinstance(error, IntegrityError) else log.exception
+            report("batch write failed (%s); %d stage records one by one", error, len(plans))
+            for plan in plans:
+                self.escalate_alone(plan.record, set(fired[plan.record.pk]))
+            return
+        self.counts.update(counts)
+
+    def _write(self, plans: list[_Plan]) -> Counter:
+        counts: Counter = Counter()
+        events = []
+        for plan in plans:
+            for item in plan.firings:
+                if not item.skipped:
+                    # The row ``lifecycle.record_note`` writes; its after-transition step
+                    # follows below, once per row, as there.
+                    item.event = Event(
+                        complaint=plan.record.complaint,
+                        kind=Event.Kind.NOTE,
+                        note=item.text,
+                        is_public=False,
+                        data=self.note_data(plan.record, item.step, item.moment),
+                        created_at=self.now,
+                        actor=None,
+                        actor_label="",
+                    )
+                    events.append(item.event)
+        Event.objects.bulk_create(events)
+        for event in events:
+            effects.after_transition(event.complaint, event)
+        firings = []
+        mailbag = alerts.Mailbag(self.now)
+        for plan in plans:
+            record, complaint = plan.record, plan.record.complaint
+            for item in plan.firings:
+                step = item.step
+                firings.append(
+                    EscalationFiring(
+                        record=record,
+                        complaint_id=record.complaint_id,
+                        stage=record.stage,
+                        cycle=record.cycle,
+                        step_id=step.id,
+                        action=step.action,
+                        scheduled_at=item.moment,
+                        fired_at=self.now,
+                        skipped=item.skipped,
+                        event=item.event,
+                    )
+                )
+                if item.skipped:
+                    counts["skipped"] += 1
+                    continue
+                counts[step.action] += 1
+                mailbag.add(
+                    item.users,
+                    complaint,
+                    subject=alerts.step_subject(step.action, complaint),
+                    text=item.text,
+                    send_at=self.send_at(step),
+                )
+        EscalationFiring.objects.bulk_create(firings)
+        mailbag.send()
+        moments = DateTimeField()
+        next_at = Case(
+            *(When(pk=p.record.pk, then=Value(p.next_at, moments)) for p in plans),
+            output_field=moments,
+        )
+        if connection.features.requires_casted_case_in_updates:
+            # PostgreSQL types the CASE of bound parameters as text (as bulk_update knows).
+            next_at = Cast(next_at, moments)
+        StageRecord.objects.filter(pk__in=[p.record.pk for p in plans], outcome="").update(
+            next_escalation_at=next_at
+        )
+        return counts
+
+    # -- one record at a time ------------------------------------------------------------
+
+    def escalate_alone(self, record: StageRecord, fired: set[int]) -> None:
+        try:
+            with transaction.atomic():
+                self.escalate(record, fired)
+        except Exception:
+            log.exception("escalation of stage record %s failed", record.pk)
+            self.counts["errors"] += 1
+            _postpone([record.pk], self.now)
 
     def moment(self, step: StepData, record: StageRecord) -> datetime | None:
         return step_moment(
@@ -137,7 +322,8 @@ class _Run:
             paused_working_seconds=record.paused_working_seconds,
         )
 
-    def escalate(self, record: StageRecord, fired: set[int]) -> None:
+    def timeline(self, record: StageRecord, fired: set[int]) -> list[tuple]:
+        """(moment, order, step) of the steps not fired yet, earliest first."""
         timeline = []
         for step in self.policy.steps_for(record.stage):
             if step.id in fired:
@@ -146,6 +332,17 @@ class _Run:
             if moment is not None:
                 timeline.append((moment, step.order, step))
         timeline.sort(key=lambda item: (item[0], item[1]))
+        return timeline
+
+    def send_at(self, step: StepData) -> datetime:
+        if not step.respect_working_hours:
+            return self.now
+        if self._opening is None:
+            self._opening = self.calendar.next_working_moment(self.now)
+        return self._opening
+
+    def escalate(self, record: StageRecord, fired: set[int]) -> None:
+        timeline = self.timeline(record, fired)
         for moment, _order, step in timeline:
             if moment > self.now:
                 break
@@ -211,9 +408,9 @@ class _Run:
         self.send(self.audience.for_step(step.action, record), complaint, step, text)
         return "fired"
 
-    def note(self, record, step, moment, text, **extra) -> Event:
-        """The escalation's event row on the complaint's (internal) timeline."""
-        data = {
+    @staticmethod
+    def note_data(record, step, moment, **extra) -> dict:
+        return {
             "escalation": {
                 "action": step.action,
                 "stage": record.stage,
@@ -224,20 +421,21 @@ class _Run:
                 **extra,
             }
         }
+
+    def note(self, record, step, moment, text, **extra) -> Event:
+        """The escalation's event row on the complaint's (internal) timeline."""
+        data = self.note_data(record, step, moment, **extra)
         # The sweep's ``now`` is the truth (it differs in simulations and replays).
         return lifecycle.record_note(record.complaint, None, note=text, data=data, at=self.now)
 
     def send(self, users, complaint, step: StepData, text: str) -> None:
-        send_at = (
-            self.calendar.next_working_moment(self.now) if step.respect_working_hours else self.now
-        )
         alerts.deliver(
             users,
             complaint,
             subject=alerts.step_subject(step.action, complaint),
             text=text,
             now=self.now,
-            send_at=send_at,
+            send_at=self.send_at(step),
         )
 
     def auto_dispatch(self, record: StageRecord, step: StepData, firing) -> str:
