@@ -195,6 +195,17 @@ def _idle(conv, msg, text, word) -> Handled:
         return sms.add_info(msg, cmd.code, cmd.body)
     if cmd.action == grammar.DISPUTE and cmd.ok and cmd.code:
         return sms.dispute(msg, cmd.code, cmd.body)
+    # As on SMS: a reply without a code ("BELUM ...", or plain words without a kelurahan)
+    # goes to the one complaint waiting for the citizen's word (asked for information, or
+    # just answered), not into a new draft.
+    if cmd.action == grammar.DISPUTE and cmd.ok and cmd.code is None:
+        handled = sms.answer_without_code(msg, cmd.text, reason=cmd.body)
+        if handled is not None:
+            return handled
+    if cmd.action == grammar.FILE and cmd.ok and cmd.keyword_missing and cmd.kelurahan is None:
+        handled = sms.answer_without_code(msg, cmd.body)
+        if handled is not None:
+            return handled
     if cmd.action == grammar.RATE and cmd.ok:
         return sms.rate(msg, cmd.code, cmd.rating)
     if cmd.action == grammar.FILE and (cmd.ok or cmd.error_code == "missing_body"):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from aduan.core import lifecycle
 from aduan.core.models import Complaint, Status
+from aduan.lib import smsgrammar as grammar
 from aduan.lib.codes import normalize_code
 from aduan.lib.gateways import InboundMessage, PayloadError
 from aduan.lib.images import ImageRejected, clean_image
@@ -298,6 +299,32 @@ def handle_mail(mail: MailMessage, msg: InboundMessage) -> Handled:
     return Handled(Outcome.CREATED, complaint)
 
 
+def _reply_command(mail: MailMessage, complaint: Complaint, body: str) -> Handled | None:
+    """The reporter's reply that starts with a dispute or rating keyword (BANTAH/BELUM
+    ..., NILAI n), as the answer's notice tells them: the same words as on SMS and chat,
+    about this complaint (a code in the line, when there is one, must be this one)."""
+    first = next((line.strip() for line in body.splitlines() if line.strip()), "")
+    cmd = grammar.parse_sms(first, [])
+    if not cmd.ok or cmd.action not in (grammar.DISPUTE, grammar.RATE):
+        return None
+    if cmd.code and cmd.code != complaint.code:
+        return None
+    try:
+        if cmd.action == grammar.RATE:
+            lifecycle.rate(complaint, rating=cmd.rating, via="email")
+            text = _("Terima kasih, penilaian %(rating)s/5 untuk aduan %(code)s sudah kami catat.")
+            outcome = Outcome.RATED
+        else:
+            reason = cmd.body or body
+            lifecycle.dispute(complaint, reason=reason)
+            text = _("Aduan %(code)s dibuka kembali dan diteruskan lagi kepada petugas.")
+            outcome = Outcome.DISPUTED
+    except lifecycle.TransitionError:
+        return None  # not possible now (already rated, not answered): kept as a note
+    _notice(mail, text % {"code": complaint.code, "rating": cmd.rating}, complaint)
+    return Handled(outcome, complaint)
+
+
 def _thread(mail: MailMessage, complaint: Complaint, body: str) -> Handled:
     """A reply about an existing complaint: information if it was asked for, else a note."""
     if not body:
@@ -305,6 +332,10 @@ def _thread(mail: MailMessage, complaint: Complaint, body: str) -> Handled:
     is_reporter = bool(complaint.reporter_email) and (
         complaint.reporter_email.lower() == mail.from_addr
     )
+    if is_reporter:
+        answered = _reply_command(mail, complaint, body)
+        if answered is not None:
+            return answered
     if is_reporter and complaint.status == Status.MENUNGGU_INFO:
         lifecycle.provide_info(complaint, text=body, photos=mail.photos, via="email")
         _notice(

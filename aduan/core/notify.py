@@ -23,11 +23,14 @@ _TEMPLATES = {
     Event.Kind.ACKNOWLEDGED: "Aduan {code} sedang diproses oleh {agency}. {url}",
     Event.Kind.UPDATE: "Perkembangan aduan {code} dari {agency}: {note} {url}",
     Event.Kind.INFO_REQUESTED: (
-        "Aduan {code}: petugas meminta informasi tambahan: {note} Balas lewat {url}"
+        "Aduan {code}: petugas meminta informasi tambahan: {note} "
+        "Balas pesan ini dengan jawaban Anda, atau lewat {url}"
     ),
     Event.Kind.DEFERRED: "Aduan {code} direncanakan pada tahun anggaran {year}: {note} {url}",
     Event.Kind.RESOLVED: (
-        "Aduan {code} telah dijawab ({outcome}): {note} Bila belum selesai, sampaikan di {url}"
+        "Aduan {code} telah dijawab ({outcome}): {note} Bila belum selesai, balas pesan "
+        "ini: BANTAH {code} dan alasannya. Untuk menilai jawaban ini, balas NILAI {code} "
+        "1-5 (5 terbaik). Rincian: {url}"
     ),
     Event.Kind.REJECTED: "Aduan {code} tidak dapat diproses: {reason}. {referral}{url}",
     Event.Kind.MERGED: "Aduan {code} digabung dengan aduan {into}. Pantau di {url_into}",
@@ -35,6 +38,9 @@ _TEMPLATES = {
 }
 
 _SMS_LIMIT = 459  # three concatenated SMS parts
+# E-mail and chat carry the whole answer (SMS has its own wording, cut to three parts); a
+# chat message holds 4,096 characters on WhatsApp and Telegram, with room for the rest.
+_NOTE_LIMIT = 3500
 
 
 def tracking_url(complaint: Complaint, private: bool = True) -> str:
@@ -74,11 +80,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
             data.get("outcome_note", complaint.outcome_note),
             complaint.budget_year,
         )
-    if outcome:
-        # The outcome phrase takes its room from the answer, so the link at the end
-        # still fits in three SMS parts.
-        note = _shorten(note, max(240 - len(outcome) - 3, 80))
-    else:
+    if not outcome:
         template = template.replace(" ({outcome})", "")
     sms = smsgrammar.notice_sms(
         event.kind,
@@ -101,7 +103,7 @@ def render_reporter_message(complaint: Complaint, event: Event) -> str | None:
         url=tracking_url(complaint),
         agencies=data.get("agencies") or (complaint.lead_agency or ""),
         agency=(event.agency.short_name if event.agency_id else "petugas"),
-        note=_shorten(note, 240),
+        note=_shorten(note, _NOTE_LIMIT),
         year=data.get("year", complaint.budget_year or ""),
         reason=reason.label if reason else "",
         referral=(f"Rujukan: {reason.referral}. " if reason and reason.referral else ""),
