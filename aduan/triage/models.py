@@ -75,9 +75,11 @@ class RoutingModelVersion(models.Model):
 
     def blocked_for(self, precision_target: float) -> frozenset:
         """Labels the per-agency guard keeps from auto-dispatch at ``precision_target``: their
-        predictions on the most recent training slice missed the target, or were too few to
-        tell. Taken from the same stored target as ``threshold_for``; empty for versions
-        trained before the guard existed."""
+        predictions on the most recent training slice show (by an exact binomial test) that
+        they miss the target; an agency with too few predictions to tell keeps the global
+        threshold (versions trained before December 2026 also blocked those). Taken from
+        the same stored target as ``threshold_for``; empty for versions trained before the
+        guard existed."""
         guard = self.metrics.get("guard") or {}
         if not guard:
             return frozenset()

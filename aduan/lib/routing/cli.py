@@ -78,7 +78,9 @@ def describe_selection(selection):
     for name, figures in (selection.get("candidates") or {}).items():
         lines.append(
             f"  {name:<13} accuracy {figures['accuracy']:.3f}  macro-F1 {figures['macro_f1']:.3f}"
-            f"  coverage {figures['coverage']:.3f}  score {figures['score']:.3f}"
+            f"  coverage {figures['coverage']:.3f}"
+            f" (without the guard {figures.get('coverage_without_guard', figures['coverage']):.3f})"
+            f"  score {figures['score']:.3f}"
         )
     return "\n".join(lines)
 

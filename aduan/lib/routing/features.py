@@ -195,15 +195,23 @@ class Counts:
     def fit_rows(self, rows, min_df=1, max_features=None, use_idf=True):
         """Fit TF-IDF on ``rows`` only; return ``(block, transform)`` where ``transform(rows)``
         weighs any rows' counts as the block would weigh their texts."""
-        counts = self.matrix[rows]
+        rows = (
+            np.arange(self.matrix.shape[0])[rows] if isinstance(rows, slice) else np.asarray(rows)
+        )
+        everything = len(rows) == self.matrix.shape[0] and np.array_equal(
+            rows, np.arange(len(rows))
+        )
+        counts = self.matrix if everything else self.matrix[rows]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         keep = np.flatnonzero(df >= min_df)
         if max_features is not None and len(keep) > max_features:
             order = np.argsort(-df[keep], kind="stable")
             keep = np.sort(keep[order[:max_features]])
         transformer = TfidfTransformer(sublinear_tf=True, use_idf=use_idf)
+        fitted = None
         if len(keep):
-            transformer.fit(counts[:, keep])
+            fitted = counts[:, keep]
+            transformer.fit(fitted)
             idf = transformer.idf_ if use_idf else np.ones(len(keep))
         else:
             idf = np.zeros(0)
@@ -212,7 +220,11 @@ class Counts:
         def transform(some_rows):
             if not len(keep):
                 return sp.csr_matrix((len(some_rows), 0), dtype=np.float32)
-            part = self.matrix[some_rows][:, keep]
+            some_rows = np.asarray(some_rows)
+            if some_rows is rows or np.array_equal(some_rows, rows):
+                part = fitted  # the rows just fitted on: sliced once, not twice
+            else:
+                part = self.matrix[some_rows][:, keep]
             return transformer.transform(part).astype(np.float32, copy=False)
 
         return block, transform

@@ -63,9 +63,11 @@ DEFAULT_PARAMS = {
     # budget on 100,000 complaints (docs/routing.md).
     "svm_C": 1.0,
     "lr_C": 10.0,
-    # SGD passes: as many as give about this many updates per class, between 3 and 10
-    # (large histories need fewer passes to converge; the budget stays bounded).
-    "sgd_updates": 300_000,
+    # SGD passes: as many as give about this many updates per class, between
+    # ``sgd_min_passes`` and 10 (large histories need fewer passes to converge; the budget
+    # stays bounded: 2 passes over 100,000 complaints).
+    "sgd_updates": 200_000,
+    "sgd_min_passes": 2,
     "nb_alpha": 1.0,
     # The most recent share of the history held out for selection, within these bounds.
     "holdout_share": 0.2,
@@ -75,9 +77,12 @@ DEFAULT_PARAMS = {
     # Candidates learn from at most this many rows before the holdout (the most recent):
     # selection must fit the training budget on 100,000 complaints.
     "select_max_train": 15_000,
-    # The per-label guard: fewer recent predictions than this at the threshold cannot show
-    # that a label meets the precision target.
-    "guard_min_predictions": 10,
+    # The per-label guard (thresholds.guard) blocks a label only on evidence that it misses
+    # the target: an exact binomial test on its recent predictions at the threshold, at this
+    # family-wise level over the labels judged. A label with fewer predictions than
+    # ``guard_min_predictions`` there is not judged: the global threshold's evidence stands.
+    "guard_alpha": 0.05,
+    "guard_min_predictions": 1,
     # The precision target selection scores coverage at.
     "precision_target": 0.97,
     "calibration_folds": 3,
@@ -206,6 +211,9 @@ class RoutingModel:
             self.temperature = temperatures["final"]
         else:
             self.temperature = self._cv_temperature(chosen, counts, y, n)
+        # The transforms hold the training counts (and the weighted rows they were fitted
+        # on): a trained model needs only its blocks.
+        self._transforms = {}
         return self
 
     def _fit_blocks(self, counts, rows, n_rows):
@@ -227,7 +235,10 @@ class RoutingModel:
         p = self.params
         scale = {"word": p["word_weight"], "char": p["char_weight"], "extra": p["extra_weight"]}
         return sp.hstack(
-            [parts[name] * np.float32(scale[name]) for name in parts],
+            [
+                parts[name] if scale[name] == 1 else parts[name] * np.float32(scale[name])
+                for name in parts
+            ],
             format="csr",
             dtype=np.float32,
         )
@@ -301,8 +312,8 @@ class RoutingModel:
             "chosen": chosen,
             "fallback": False,
             "reason": (
-                f"highest auto-dispatch coverage at precision {target} "
-                f"({best['coverage']:.3f}) among the candidates within {margin:.3f} of the "
+                f"highest auto-dispatch coverage at precision {target} after the per-agency "
+                f"guard ({best['coverage']:.3f}) among the candidates within {margin:.3f} of the "
                 f"best accuracy ({top_accuracy:.3f}) and macro-F1 ({top_f1:.3f}) on the "
                 f"{n_hold} most recent complaints; candidates trained on the "
                 f"{len(train_rows)} complaints before them"
@@ -340,16 +351,23 @@ class RoutingModel:
         auto = {}
         for target in PRECISION_TARGETS:
             threshold, precision, coverage = choose_threshold(truth, guess, conf, target)
-            per_label = guard(truth, guess, conf, threshold, target, p["guard_min_predictions"])
-            allowed = np.array([per_label.get(g, {}).get("allowed", False) for g in guess])
+            per_label = guard(
+                truth,
+                guess,
+                conf,
+                threshold,
+                target,
+                alpha=p["guard_alpha"],
+                min_predictions=p["guard_min_predictions"],
+            )
+            # A label the slice never predicts is not judged either: nothing shows it misses.
+            allowed = np.array([per_label.get(g, {}).get("allowed", True) for g in guess])
             selected = (conf >= threshold) & allowed
             auto[str(target)] = {
                 "threshold": float(threshold),
                 "precision": precision,
                 "coverage": coverage,
-                "blocked": sorted(
-                    set(self.classes_) - {k for k, v in per_label.items() if v["allowed"]}
-                ),
+                "blocked": sorted(k for k, v in per_label.items() if not v["allowed"]),
                 "guarded_coverage": float(selected.mean()),
                 "guarded_precision": float(correct[selected].mean()) if selected.any() else None,
                 "per_label": per_label,
@@ -361,17 +379,29 @@ class RoutingModel:
             label: {"precision": float(a), "recall": float(r), "f1": float(f), "support": int(s)}
             for label, a, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
         }
+        # Candidates compete on what would really be dispatched: coverage after the guard.
         main = auto.get(str(p["precision_target"]))
         if main is None:
-            threshold, precision, coverage = choose_threshold(
-                truth, guess, conf, p["precision_target"]
+            threshold, _, unguarded = choose_threshold(truth, guess, conf, p["precision_target"])
+            per_label = guard(
+                truth,
+                guess,
+                conf,
+                threshold,
+                p["precision_target"],
+                alpha=p["guard_alpha"],
+                min_predictions=p["guard_min_predictions"],
             )
+            allowed = np.array([per_label.get(g, {}).get("allowed", True) for g in guess])
+            coverage = float(((conf >= threshold) & allowed).mean())
         else:
-            threshold, coverage = main["threshold"], main["coverage"]
+            threshold, coverage = main["threshold"], main["guarded_coverage"]
+            unguarded = main["coverage"]
         return {
             "accuracy": float(correct.mean()),
             "macro_f1": float(macro_f1),
             "coverage": float(coverage),
+            "coverage_without_guard": float(unguarded),
             "threshold": float(threshold),
             "auto": auto,
             "per_class": per_class,
@@ -411,7 +441,7 @@ class RoutingModel:
             clf = SGDClassifier(
                 loss="hinge" if kind == "svm" else "log_loss",
                 alpha=1.0 / (p["svm_C" if kind == "svm" else "lr_C"] * len(y)),
-                max_iter=int(min(10, max(3, np.ceil(p["sgd_updates"] / len(y))))),
+                max_iter=int(min(10, max(p["sgd_min_passes"], np.ceil(p["sgd_updates"] / len(y))))),
                 tol=None,
                 class_weight=class_weight,
                 random_state=p["seed"],

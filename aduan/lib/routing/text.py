@@ -167,8 +167,16 @@ _RTRW_PAIR_RE = re.compile(r"\brt\s*/\s*rw\b(?:[\s.:]*\d{1,3}(?:\s*/\s*\d{1,3})?
 _RT_RW_RE = re.compile(r"\b(rt|rw)[\s.:]*\d{1,3}(\s*/\s*\d{1,3})?\b")
 # Reduplication written with a 2 ("anak2", "jalan2") is a plural, not a number.
 _REDUP_RE = re.compile(r"\b([a-z]{3,})2\b")
-# Letters glued to digits ("no12", "3hari") are split so each half is tokenised on its own.
-_GLUE_RE = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
+# Letters glued to digits ("no12", "3hari") are split so each half is tokenised on its own:
+# the character before each letter-digit boundary gets a space after it (one-character
+# matches run faster than a zero-width match tried at every position).
+_GLUE_RE = re.compile(r"[a-z](?=\d)|\d(?=[a-z])")
+# What a URL needs at least: a scheme, "www." or a dot before one of the domains above.
+_URL_HINT_RE = re.compile(r"\.(?:com|id|net|org|info)\b")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+# The fewest digits a phone number (above) or a NIK can have.
+_PHONE_MIN_DIGITS = 7
+_NIK_DIGITS = 16
 _DIGIT_RE = re.compile(r"\d")
 _NUMBER_RE = re.compile(r"\d+(?:[.,:]\d+)*")
 _ELONGATION_RE = re.compile(r"([a-z])\1{2,}")
@@ -205,15 +213,21 @@ def normalize_text(text):
     # Most complaints have no email and many no digits; skipping those passes halves the cost.
     if "@" in text:
         text = _EMAIL_RE.sub(f" {EMAIL} ", text)
-    text = _URL_RE.sub(f" {URL} ", text)
+    # The URL, NIK and phone patterns are tried only where what they need is present (the
+    # same result, a fraction of the cost on 100,000 complaints).
+    if "://" in text or "www." in text or _URL_HINT_RE.search(text):
+        text = _URL_RE.sub(f" {URL} ", text)
     if "rt" in text:
         text = _RTRW_PAIR_RE.sub(" rt rw ", text)
     if _DIGIT_RE.search(text):
-        text = _NIK_RE.sub(f" {NIK} ", text)
-        text = _PHONE_RE.sub(f" {PHONE} ", text)
+        digits = len(text) - len(text.translate(_NO_DIGITS))
+        if digits >= _NIK_DIGITS:
+            text = _NIK_RE.sub(f" {NIK} ", text)
+        if digits >= _PHONE_MIN_DIGITS:
+            text = _PHONE_RE.sub(f" {PHONE} ", text)
         text = _RT_RW_RE.sub(_rt_rw, text)
         text = _REDUP_RE.sub(r"\1 \1", text)
-        text = _GLUE_RE.sub(" ", text)
+        text = _GLUE_RE.sub(r"\g<0> ", text)
         text = _NUMBER_RE.sub(f" {NUMBER} ", text)
     text = _ELONGATION_RE.sub(r"\1", text)
     words = []

@@ -126,3 +126,22 @@ def test_long_adversarial_text_is_normalised_in_linear_time(raw):
     started = time.perf_counter()
     normalize_text(raw)
     assert time.perf_counter() - started < 1.0
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # The URL, NIK and phone patterns run only on texts that have what they need (a
+        # scheme, "www." or a known domain; 16 digits; 7 digits): these still reach them.
+        ("lapor di lapor.go.id ya", "lapor di _url_ ya"),
+        ("cek WWW.Malangkota.go.id", "cek _url_"),
+        ("https://x.y/z?a=1 rusak", "_url_ rusak"),
+        ("hub 0812 3456 7890", "hubungi _telp_"),
+        ("nik 3573012345678901 hilang", "nik _nik_ hilang"),
+        ("telp (0341) 551234", "telp _telp_"),
+        ("jln no12 3hari anak2", "jalan nomor _angka_ hari anak anak"),
+        ("nomor 123456 saja", "nomor _angka_ saja"),
+    ],
+)
+def test_patterns_skipped_only_where_they_cannot_match(raw, expected):
+    assert normalize_text(raw) == expected
