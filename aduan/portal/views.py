@@ -146,6 +146,8 @@ def status(request, code):
             # told of an unlisted complaint beyond its status.
             "expected": expected_date(complaint) if view.shows_content else None,
             "private": False,
+            # For the link to follow the complaint's kelurahan; the page names it already.
+            "kelurahan_id": complaint.kelurahan_id if view.kelurahan else None,
         },
     )
 
@@ -299,9 +301,11 @@ FOLLOW_MAILS_PER_HOUR = 3
 
 @require_http_methods(["GET", "POST"])
 def follow(request):
-    form = FollowForm(request.POST or None)
     if request.method == "GET":
+        # Links from the feed and a complaint's page choose the kelurahan beforehand.
+        form = FollowForm(initial={"kelurahan": request.GET.get("kelurahan", "")})
         return render(request, "portal/follow.html", {"form": form})
+    form = FollowForm(request.POST)
     if not form.is_valid():
         return render(request, "portal/follow.html", {"form": form}, status=400)
     email = form.cleaned_data["email"].strip()

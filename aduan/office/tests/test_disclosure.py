@@ -146,7 +146,9 @@ def test_photos_on_the_staff_page_are_staff_urls(anonymous, mira, adi):
     photo = anonymous.attachments.get()
     for user in (mira, adi):
         html = page(user, anonymous).content.decode()
-        assert f'src="/kantor/foto/{photo.public_id}/"' in html
+        # The page shows the small size and links the display size, never the original.
+        assert f'src="/kantor/foto/{photo.public_id}/?ukuran=kecil"' in html
+        assert f'href="/kantor/foto/{photo.public_id}/?ukuran=sedang"' in html
         assert "/media/" not in html
         assert photo.file.name not in html
 
@@ -157,7 +159,7 @@ def test_event_photos_are_staff_urls(complaint_in, adi, jpeg):
     photo = c.attachments.get(event__isnull=False)
     html = page(adi, c).content.decode()
     timeline = html.split("Linimasa")[1]
-    assert f'src="/kantor/foto/{photo.public_id}/"' in timeline
+    assert f'src="/kantor/foto/{photo.public_id}/?ukuran=kecil"' in timeline
     assert "/media/" not in html
 
 

@@ -8,6 +8,7 @@ import pytest
 from aduan.core import lifecycle
 from aduan.core.models import OutboundMessage, Privacy, Status
 from aduan.portal.models import Follow
+from aduan.reports import aggregation
 
 EMAIL = "tetangga@contoh.id"
 
@@ -148,3 +149,25 @@ def test_bad_email_is_a_form_error(client, city):
     response = client.post("/ikuti/", {"email": "bukan", "kelurahan": city["kauman"].pk})
     assert response.status_code == 400
     assert not Follow.objects.exists()
+
+
+def test_the_public_page_links_to_following_its_kelurahan(client, complaint_in):
+    complaint = complaint_in(Status.DIPROSES)
+    html = client.get(f"/lacak/{complaint.code}/").content.decode()
+    assert f'href="/ikuti/?kelurahan={complaint.kelurahan_id}"' in html
+    form = client.get(f"/ikuti/?kelurahan={complaint.kelurahan_id}").content.decode()
+    assert re.search(rf'<option value="{complaint.kelurahan_id}"[^>]* selected', form)
+
+
+def test_a_bad_kelurahan_in_the_link_is_just_not_chosen(client, city):
+    response = client.get("/ikuti/?kelurahan=bukan")
+    assert response.status_code == 200
+    assert " selected>" not in response.content.decode().split('name="kelurahan"')[1][:200]
+
+
+def test_the_feed_links_to_following(client, complaint_in):
+    complaint = complaint_in(Status.DIPROSES)
+    aggregation.run()
+    html = client.get("/publik/").content.decode()
+    assert 'href="/ikuti/"' in html
+    assert f'href="/lacak/{complaint.code}/#ikuti"' in html
