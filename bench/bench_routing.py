@@ -84,6 +84,7 @@ def speed(n):
         "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
         "peak_rss_mib": round(peak_rss_mib()),
         "pipeline": model.pipeline,
+        "confidence": model.selection.get("confidence"),
         "holdout": model.selection.get("holdout"),
         "features": int(model._weights.shape[0]),
         "model_bytes": len(data),
@@ -149,6 +150,17 @@ def baseline(train, test, precision_target=0.97):
     }
 
 
+# A candidate's slice figures the report keeps: its own accuracy and macro-F1, how often in
+# the paired bootstrap the best beat it, and its coverage as the router's confidence.
+CANDIDATE_FIGURES = (
+    "accuracy",
+    "macro_f1",
+    "best_better_accuracy",
+    "best_better_macro_f1",
+    "coverage",
+)
+
+
 def chosen(train, test, precision_target=0.97):
     started = time.perf_counter()
     result = evaluate(train, test, precision_target=precision_target)
@@ -170,10 +182,9 @@ def chosen(train, test, precision_target=0.97):
             1 for f in result["per_class"].values() if f["support"] and f["recall"] == 0
         ),
         "pipeline": result["selection"]["chosen"],
+        "confidence": result["selection"].get("confidence", result["selection"]["chosen"]),
         "candidates": {
-            name: {
-                k: round(v, 3) for k, v in f.items() if k in ("accuracy", "macro_f1", "coverage")
-            }
+            name: {k: round(v, 3) for k, v in f.items() if k in CANDIDATE_FIGURES}
             for name, f in result["selection"]["candidates"].items()
         },
         "seconds": round(time.perf_counter() - started, 1),
@@ -186,7 +197,8 @@ def side_by_side(name, result):
     """One line each for the chosen model and the baseline: the figures the issue compares."""
     mine, base = result["chosen"], result["baseline"]
     return [
-        f"| {name} | model ({mine['pipeline']}) | {mine['accuracy']:.3f} | {mine['macro_f1']:.3f}"
+        f"| {name} | model ({mine['pipeline']}; confidence {mine['confidence']})"
+        f" | {mine['accuracy']:.3f} | {mine['macro_f1']:.3f}"
         f" | {mine['coverage']:.3f} | {_or_dash(mine['precision'])} | {mine['blocked_labels']} |",
         f"| {name} | baseline (LinearSVC; LR confidence) | {base['accuracy']:.3f}"
         f" | {base['macro_f1']:.3f} | {base['lr_coverage']:.3f} | {_or_dash(base['lr_precision'])}"

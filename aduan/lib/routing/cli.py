@@ -74,13 +74,17 @@ def _parser():
 
 def describe_selection(selection):
     """A few lines for people: the chosen pipeline, why, and every candidate's scores."""
-    lines = [f"selected pipeline: {selection.get('chosen')} ({selection.get('reason')})"]
+    lines = [
+        f"selected pipeline: {selection.get('chosen')}, confidence from "
+        f"{selection.get('confidence', selection.get('chosen'))} ({selection.get('reason')})"
+    ]
     for name, figures in (selection.get("candidates") or {}).items():
         lines.append(
             f"  {name:<13} accuracy {figures['accuracy']:.3f}  macro-F1 {figures['macro_f1']:.3f}"
-            f"  coverage {figures['coverage']:.3f}"
-            f" (without the guard {figures.get('coverage_without_guard', figures['coverage']):.3f})"
             f"  score {figures['score']:.3f}"
+            f"  tied with the best {'yes' if figures.get('tied', True) else 'no'}"
+            f"  coverage as confidence {figures['coverage']:.3f}"
+            f" (without the guard {figures.get('coverage_without_guard', figures['coverage']):.3f})"
         )
     return "\n".join(lines)
 

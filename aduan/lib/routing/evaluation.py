@@ -115,10 +115,8 @@ def evaluate(train_rows, test_rows, precision_target=0.97, seed=0, params=None, 
     model = RoutingModel(**{"seed": seed, "precision_target": precision_target, **(params or {})})
     model._fit_normalized(train_norm, train_labels, train_extras)
     threshold, blocked = model.auto_for(precision_target)
-    proba = model._proba_normalized(test_norm, test_extras)
-    best = proba.argmax(axis=1)
+    best, confidences = model._decide_normalized(test_norm, test_extras)
     predicted = [model.classes_[b] for b in best]
-    confidences = proba[np.arange(len(best)), best]
 
     y_true = np.asarray(test_labels, dtype=object)
     y_pred = np.asarray(predicted, dtype=object)

@@ -2,9 +2,11 @@
 
 The model chooses itself on the city's own history. ``fit`` holds out the most recent slice
 of the (time-ordered) training rows, trains a few candidate pipelines on the older rows,
-scores them on that slice, keeps the best, and refits it on everything. The same slice fixes
-the confidence calibration, the auto-dispatch threshold for each precision target and the
-per-label guard (labels whose recent predictions miss the target never auto-dispatch). A
+scores them on that slice, keeps the best router (accuracy and macro-F1) and the best
+confidence for its labels (auto-dispatch coverage), and refits them on everything. The same
+slice fixes the confidence calibration, the auto-dispatch threshold for each precision
+target and the per-label guard (labels whose recent predictions miss the target never
+auto-dispatch). A
 history too short to hold anything out falls back to a plain model that never
 auto-dispatches, optionally led by a category-to-label table (see ``fit``).
 """
@@ -85,6 +87,11 @@ DEFAULT_PARAMS = {
     "guard_min_predictions": 1,
     # The precision target selection scores coverage at.
     "precision_target": 0.97,
+    # The router is the candidate with the best mean of accuracy and macro-F1 on the slice,
+    # or a simpler one that the best does not beat in at least 1 - tie_alpha of the paired
+    # bootstrap resamples of the slice, on accuracy or on macro-F1 (a one-sided test).
+    "tie_alpha": 0.05,
+    "bootstrap_resamples": 500,
     "calibration_folds": 3,
     "seed": 0,
 }
@@ -103,7 +110,9 @@ class RoutingModel:
     (scikit-learn ``TfidfVectorizer``s, sublinear TF), plus one token per structured field
     (category, kelurahan, channel...). Every candidate reduces to one weight matrix, so a
     prediction is one sparse row times the stored weights; confidences are
-    ``softmax(scores / T)`` with the temperature ``T`` fitted on the recent holdout.
+    ``softmax(scores / T)`` with the temperature ``T`` fitted on the recent holdout. The
+    router's scores name the label; its confidence may come from another candidate's
+    calibrated probabilities (a second weight matrix, ``_confidence``).
 
     After ``fit``: ``selection`` (what was chosen and every candidate's holdout scores),
     ``auto`` (per precision target: threshold and the labels the guard blocks).
@@ -127,6 +136,8 @@ class RoutingModel:
         self._blocks = {}
         self._weights = np.zeros((0, 0), dtype=np.float32)  # (features, classes)
         self._intercept = np.zeros(0, dtype=np.float32)
+        # The confidence model when it is not the router: (weights, intercept, temperature).
+        self._confidence = None
 
     @property
     def pipeline(self):
@@ -202,13 +213,25 @@ class RoutingModel:
 
         blocks, X = self._fit_blocks(counts, np.arange(n), n)
         self._blocks = blocks
-        weights, intercept = self._fit_pipeline(chosen, X, y, temperatures)
+        fitted = {}
+        weights, intercept = self._fit_pipeline(
+            chosen, X, y, temperatures and temperatures[chosen], fitted
+        )
         # Stored as float16 to halve the model in the database; rounding here, not at save
         # time, keeps a reloaded model's predictions equal.
-        self._weights = np.ascontiguousarray(weights.T.astype(np.float16).astype(np.float32))
+        self._weights = _as_stored(weights)
         self._intercept = intercept.astype(np.float32)
+        self._confidence = None
         if temperatures is not None:
-            self.temperature = temperatures["final"]
+            self.temperature = temperatures[chosen]["final"]
+            confident = self.selection.get("confidence", chosen)
+            if confident != chosen:
+                w, b = self._fit_pipeline(confident, X, y, temperatures[confident], fitted)
+                self._confidence = (
+                    _as_stored(w),
+                    b.astype(np.float32),
+                    float(temperatures[confident]["final"]),
+                )
         else:
             self.temperature = self._cv_temperature(chosen, counts, y, n)
         # The transforms hold the training counts (and the weighted rows they were fitted
@@ -260,7 +283,7 @@ class RoutingModel:
         # A label the older rows never show cannot be predicted; it still counts as an error.
         usable = np.isin(y_held, np.unique(y_train))
         names = list(p["candidates"]) if p["pipeline"] == "auto" else [p["pipeline"]]
-        fitted, results, temperatures = {}, {}, {}
+        fitted, results, temperatures, probas = {}, {}, {}, {}
         for name in names:
             kind, _ = PIPELINES[name]
             if kind == "ensemble":
@@ -276,47 +299,64 @@ class RoutingModel:
             scores = X_held @ w.T + b
             t = self._holdout_temperature(scores, y_held, usable)
             temperatures.setdefault(name, {})["final"] = t
-            proba = _softmax(np.asarray(scores, dtype=np.float64) / t)
-            results[name] = self._holdout_figures(proba, y_held)
-        # Among the candidates as accurate as the best (accuracy and macro-F1 within two
-        # standard errors of the holdout's accuracy, at least 0.01), the one that can
-        # auto-dispatch the most at the precision target wins; then the higher mean score.
-        top_accuracy = max(results[name]["accuracy"] for name in names)
-        top_f1 = max(results[name]["macro_f1"] for name in names)
-        margin = max(0.01, 2 * np.sqrt(top_accuracy * (1 - top_accuracy) / n_hold))
-        for figures in results.values():
-            figures["score"] = round(
-                (figures["accuracy"] + figures["macro_f1"] + figures["coverage"]) / 3, 6
+            probas[name] = _softmax(np.asarray(scores, dtype=np.float64) / t)
+        # 1. The router, whose argmax names the agency: the best mean of accuracy and
+        # macro-F1 on the slice, or a simpler candidate the best does not beat beyond chance
+        # (paired bootstrap of the slice, one-sided, on accuracy and on macro-F1). Coverage
+        # has no say here: a candidate worse at routing never routes for being confident.
+        guesses = {name: probas[name].argmax(axis=1) for name in names}
+        for name in names:
+            results[name] = self._label_figures(guesses[name], y_held)
+            results[name]["score"] = round(
+                (results[name]["accuracy"] + results[name]["macro_f1"]) / 2, 6
             )
-            figures["as_accurate"] = bool(
-                figures["accuracy"] >= top_accuracy - margin
-                and figures["macro_f1"] >= top_f1 - margin
-            )
-        chosen = max(
-            names,
-            key=lambda name: (
-                results[name]["as_accurate"],
-                results[name]["coverage"],
-                results[name]["score"],
-                -names.index(name),
-            ),
+        best = max(names, key=lambda name: (results[name]["score"], -names.index(name)))
+        wins = _paired_bootstrap(
+            y_held,
+            {name: guesses[name] for name in names},
+            best,
+            len(self.classes_),
+            p["bootstrap_resamples"],
+            p["seed"],
         )
-        best = results[chosen]
-        self.auto = best.pop("auto")
-        per_class = best.pop("per_class")
+        level = 1 - p["tie_alpha"]
+        for name in names:
+            results[name]["best_better_accuracy"] = wins[name][0]
+            results[name]["best_better_macro_f1"] = wins[name][1]
+            results[name]["tied"] = bool(max(wins[name]) < level)
+        chosen = next(name for name in names if results[name]["tied"])
+        # 2. The confidence of the router's label: the calibrated probability one candidate
+        # gives it (the router's own, or another's). Each candidate's threshold and guard on
+        # the slice; the one that lets the most through at the target wins, the router
+        # itself on a tie (one weight matrix less).
+        rows = np.arange(len(y_held))
+        autos = {}
+        for name in names:
+            confidence = probas[name][rows, guesses[chosen]]
+            autos[name] = self._auto_figures(guesses[chosen], confidence, y_held)
+            results[name].update({k: v for k, v in autos[name].items() if k != "auto"})
+        confident = max(
+            names,
+            key=lambda name: (results[name]["coverage"], name == chosen, -names.index(name)),
+        )
+        self.auto = autos[confident]["auto"]
+        per_class = results[chosen].pop("per_class")
         for figures in results.values():
-            figures.pop("auto", None)
             figures.pop("per_class", None)
         target = p["precision_target"]
         self.selection = {
             "chosen": chosen,
+            "confidence": confident,
             "fallback": False,
             "reason": (
-                f"highest auto-dispatch coverage at precision {target} after the per-agency "
-                f"guard ({best['coverage']:.3f}) among the candidates within {margin:.3f} of the "
-                f"best accuracy ({top_accuracy:.3f}) and macro-F1 ({top_f1:.3f}) on the "
-                f"{n_hold} most recent complaints; candidates trained on the "
-                f"{len(train_rows)} complaints before them"
+                f"routes with {chosen}: best mean of accuracy and macro-F1 ({best}, "
+                f"{results[best]['accuracy']:.3f} / {results[best]['macro_f1']:.3f}) or not "
+                f"beaten by it beyond chance (paired bootstrap, {p['tie_alpha']}), simplest "
+                f"first; confidence from {confident}'s calibrated probability of that label, "
+                f"the highest auto-dispatch coverage at precision {target} after the "
+                f"per-agency guard ({results[confident]['coverage']:.3f}); on the {n_hold} "
+                f"most recent complaints, candidates trained on the {len(train_rows)} "
+                "complaints before them"
             ),
             "holdout": {
                 "n": int(n_hold),
@@ -326,7 +366,7 @@ class RoutingModel:
             "candidates": results,
             "per_class": per_class,
         }
-        return temperatures[chosen]
+        return temperatures
 
     def _fitted(self, cache, name, X, y):
         if name not in cache:
@@ -339,17 +379,35 @@ class RoutingModel:
             return 1.0
         return _best_temperature(np.asarray(scores, dtype=np.float64)[usable], y[usable])
 
-    def _holdout_figures(self, proba, y):
+    def _label_figures(self, best, y):
+        """Accuracy, macro-F1 and per-class figures of the labels ``best`` (indices)."""
+        classes = np.asarray(self.classes_, dtype=object)
+        truth, guess = classes[y], classes[best]
+        labels = sorted(set(truth.tolist()) | set(guess.tolist()))
+        macro_f1 = f1_score(truth, guess, labels=labels, average="macro", zero_division=0)
+        precision, recall, f1, support = precision_recall_fscore_support(
+            truth, guess, labels=labels, zero_division=0
+        )
+        per_class = {
+            label: {"precision": float(a), "recall": float(r), "f1": float(f), "support": int(s)}
+            for label, a, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
+        }
+        return {
+            "accuracy": float((truth == guess).mean()),
+            "macro_f1": float(macro_f1),
+            "per_class": per_class,
+        }
+
+    def _auto_figures(self, best, conf, y):
+        """Thresholds and guard for every precision target when the labels ``best`` are
+        dispatched at confidence ``conf``; coverage at the selection's target."""
         p = self.params
-        best = proba.argmax(axis=1)
-        conf = proba[np.arange(len(best)), best]
         classes = np.asarray(self.classes_, dtype=object)
         truth, guess = classes[y], classes[best]
         correct = truth == guess
-        labels = sorted(set(truth.tolist()) | set(guess.tolist()))
-        macro_f1 = f1_score(truth, guess, labels=labels, average="macro", zero_division=0)
+        targets = sorted({*PRECISION_TARGETS, p["precision_target"]})
         auto = {}
-        for target in PRECISION_TARGETS:
+        for target in targets:
             threshold, precision, coverage = choose_threshold(truth, guess, conf, target)
             per_label = guard(
                 truth,
@@ -372,52 +430,30 @@ class RoutingModel:
                 "guarded_precision": float(correct[selected].mean()) if selected.any() else None,
                 "per_label": per_label,
             }
-        precision, recall, f1, support = precision_recall_fscore_support(
-            truth, guess, labels=labels, zero_division=0
-        )
-        per_class = {
-            label: {"precision": float(a), "recall": float(r), "f1": float(f), "support": int(s)}
-            for label, a, r, f, s in zip(labels, precision, recall, f1, support, strict=True)
-        }
         # Candidates compete on what would really be dispatched: coverage after the guard.
-        main = auto.get(str(p["precision_target"]))
-        if main is None:
-            threshold, _, unguarded = choose_threshold(truth, guess, conf, p["precision_target"])
-            per_label = guard(
-                truth,
-                guess,
-                conf,
-                threshold,
-                p["precision_target"],
-                alpha=p["guard_alpha"],
-                min_predictions=p["guard_min_predictions"],
-            )
-            allowed = np.array([per_label.get(g, {}).get("allowed", True) for g in guess])
-            coverage = float(((conf >= threshold) & allowed).mean())
-        else:
-            threshold, coverage = main["threshold"], main["guarded_coverage"]
-            unguarded = main["coverage"]
+        main = auto[str(p["precision_target"])]
+        if p["precision_target"] not in PRECISION_TARGETS:
+            auto = {k: v for k, v in auto.items() if float(k) in PRECISION_TARGETS}
         return {
-            "accuracy": float(correct.mean()),
-            "macro_f1": float(macro_f1),
-            "coverage": float(coverage),
-            "coverage_without_guard": float(unguarded),
-            "threshold": float(threshold),
+            "coverage": float(main["guarded_coverage"]),
+            "coverage_without_guard": float(main["coverage"]),
+            "threshold": float(main["threshold"]),
             "auto": auto,
-            "per_class": per_class,
         }
 
     # -- classifiers ----------------------------------------------------------------------------
 
-    def _fit_pipeline(self, name, X, y, temperatures):
-        kind, class_weight = PIPELINES[name]
-        n_classes = len(self.classes_)
+    def _fit_pipeline(self, name, X, y, temperatures, fitted=None):
+        """Weights and intercepts of pipeline ``name`` fitted on (X, y); ``fitted`` caches
+        the linear fits (the ensemble shares its parts with the router or confidence)."""
+        fitted = {} if fitted is None else fitted
+        kind, _ = PIPELINES[name]
         if kind != "ensemble":
-            return self._fit_linear(kind, class_weight, X, y, n_classes)
-        temps = temperatures or {"svm": 1.0, "lr": 1.0}
+            return self._fitted(fitted, name, X, y)
+        temps = {"svm": 1.0, "lr": 1.0, **(temperatures or {})}
         (ws, bs), (wl, bl) = (
-            self._fit_linear("svm", None, X, y, n_classes),
-            self._fit_linear("lr", None, X, y, n_classes),
+            self._fitted(fitted, "svm", X, y),
+            self._fitted(fitted, "lr", X, y),
         )
         return (ws / temps["svm"] + wl / temps["lr"]) / 2, (
             bs / temps["svm"] + bl / temps["lr"]
@@ -511,10 +547,11 @@ class RoutingModel:
     # -- prediction ---------------------------------------------------------------------------
 
     def predict(self, text, extra=None, top_k=3):
-        """Return the ``top_k`` most likely labels, best first, as ``Prediction`` objects."""
+        """Return the ``top_k`` labels in the router's order, best first, as ``Prediction``
+        objects whose confidence is the confidence model's probability of that label."""
         self._check_fitted()
-        proba = self._proba_one(normalize_text(text), extra)
-        order = np.argsort(-proba, kind="stable")[:top_k]
+        scores, proba = self._proba_one(normalize_text(text), extra)
+        order = np.argsort(-scores, kind="stable")[:top_k]
         predictions = [Prediction(self.classes_[i], float(proba[i])) for i in order]
         choice = self._table_choice(extra)
         if choice is not None:
@@ -532,10 +569,8 @@ class RoutingModel:
                 raise ValueError(f"{len(texts)} texts but {len(extras)} extras")
         if not texts:
             return [], np.zeros(0)
-        proba = self._proba(texts, extras)
-        best = proba.argmax(axis=1)
+        best, confidences = self._decide_normalized([normalize_text(t) for t in texts], extras)
         labels = [self.classes_[i] for i in best]
-        confidences = proba[np.arange(len(texts)), best]
         if self.table and extras is not None:
             for i, extra in enumerate(extras):
                 choice = self._table_choice(extra)
@@ -544,7 +579,9 @@ class RoutingModel:
         return labels, confidences
 
     def predict_proba(self, texts, extras=None):
-        """Probabilities for every class, columns in ``classes_`` order."""
+        """The confidence model's probabilities for every class, columns in ``classes_``
+        order. The label is the router's (``predict_many``): when the confidence comes from
+        another candidate, its argmax may differ from the router's label."""
         self._check_fitted()
         return self._proba(list(texts), extras)
 
@@ -553,10 +590,14 @@ class RoutingModel:
 
     def _proba_one(self, normalized, extra):
         """One complaint without sparse matrices: only the weight rows of its own features
-        are read (no copy of the weight matrix), the same numbers as ``_proba_normalized``."""
+        are read (no copy of the weight matrix), the same numbers as the batch path.
+        Returns the router's scores and the confidence model's probabilities."""
         p = self.params
         scale = {"word": p["word_weight"], "char": p["char_weight"], "extra": p["extra_weight"]}
-        scores = self._intercept.astype(np.float64)
+        models = [(self._weights, self._intercept, self.temperature)]
+        if self._confidence is not None:
+            models.append(self._confidence)
+        scores = [b.astype(np.float64) for _, b, _ in models]
         offset = 0
         for name, block in self._blocks.items():
             if name == "extra":
@@ -564,17 +605,34 @@ class RoutingModel:
             else:
                 columns, values = block.vector(normalized)
             if len(columns):
-                rows = self._weights[np.asarray(columns) + offset]
-                scores = scores + (np.asarray(values, dtype=np.float64) * scale[name]) @ rows
+                columns = np.asarray(columns) + offset
+                values = np.asarray(values, dtype=np.float64) * scale[name]
+                scores = [
+                    s + values @ w[columns] for s, (w, _, _) in zip(scores, models, strict=True)
+                ]
             offset += len(block.terms)
-        return _softmax(scores[None, :] / self.temperature)[0]
+        proba = _softmax(scores[-1][None, :] / models[-1][2])[0]
+        return scores[0], proba
 
     def _proba_normalized(self, normalized, extras):
-        # float64 so that confidences compare exactly against thresholds stored as Python floats.
-        return _softmax(self._scores(normalized, extras).astype(np.float64) / self.temperature)
+        """The confidence model's probabilities (float64, so that confidences compare
+        exactly against thresholds stored as Python floats)."""
+        return self._decide_normalized(normalized, extras, full=True)[1]
 
-    def _scores(self, normalized, extras):
-        return self._transform(normalized, extras) @ self._weights + self._intercept
+    def _decide_normalized(self, normalized, extras, full=False):
+        """``(router's best label indices, their confidences)``; with ``full``, the
+        confidence model's probabilities of every class instead of the confidences."""
+        X = self._transform(normalized, extras)
+        scores = (X @ self._weights + self._intercept).astype(np.float64)
+        best = scores.argmax(axis=1)
+        if self._confidence is None:
+            proba = _softmax(scores / self.temperature)
+        else:
+            weights, intercept, temperature = self._confidence
+            proba = _softmax((X @ weights + intercept).astype(np.float64) / temperature)
+        if full:
+            return best, proba
+        return best, proba[np.arange(len(best)), best]
 
     def _transform(self, normalized, extras):
         parts = {"word": self._blocks["word"].transform(normalized)}
@@ -634,6 +692,41 @@ class RoutingModel:
 
 
 _ABSENT = -1e4
+
+
+def _as_stored(weights):
+    """(classes, features) weights as the model keeps them: (features, classes), rounded to
+    float16 (as stored in the database) so that a reloaded model predicts the same."""
+    return np.ascontiguousarray(weights.T.astype(np.float16).astype(np.float32))
+
+
+def _paired_bootstrap(y, guesses, best, n_classes, resamples, seed):
+    """For each candidate: the share of bootstrap resamples of the slice (the same rows for
+    every candidate: paired) in which ``best`` scores higher than it, on accuracy and on
+    macro-F1 (over the labels in the truth or the candidate's guesses of that resample)."""
+
+    def scores(rows, guess):
+        truth, pred = y[rows], guess[rows]
+        right = truth == pred
+        hits = np.bincount(truth[right], minlength=n_classes)
+        total = np.bincount(truth, minlength=n_classes) + np.bincount(pred, minlength=n_classes)
+        seen = total > 0
+        return right.mean(), float(np.mean(2 * hits[seen] / total[seen]))
+
+    rng = np.random.default_rng(seed)
+    n = len(y)
+    better = {name: np.zeros(2) for name in guesses}
+    for _ in range(resamples):
+        rows = rng.integers(0, n, n)
+        top = scores(rows, guesses[best])
+        for name, guess in guesses.items():
+            if name != best:
+                mine = scores(rows, guess)
+                better[name] += (top[0] > mine[0], top[1] > mine[1])
+    return {
+        name: (0.0, 0.0) if name == best else tuple(float(v) for v in wins / resamples)
+        for name, wins in better.items()
+    }
 
 
 def _softmax(z):

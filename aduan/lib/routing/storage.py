@@ -40,12 +40,18 @@ def dump(model):
         "table": model.table,
         "blocks": {name: {"use_idf": block.use_idf} for name, block in model._blocks.items()},
     }
+    if model._confidence is not None:
+        header["confidence_temperature"] = model._confidence[2]
     arrays = {
         "header": np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8),
         "classes": _encode_strings(model.classes_),
         "coef": model._coef.astype(np.float16),
         "intercept": model._intercept,
     }
+    if model._confidence is not None:
+        # The confidence model, when it is not the router (docs/routing.md).
+        arrays["confidence_coef"] = model._confidence[0].T.astype(np.float16)
+        arrays["confidence_intercept"] = model._confidence[1]
     for name, block in model._blocks.items():
         arrays[f"{name}_vocabulary"] = _encode_strings(block.terms)
         arrays[f"{name}_idf"] = block.idf
@@ -78,6 +84,12 @@ def load(cls, data):
     model.table = header["table"]
     model._weights = np.ascontiguousarray(archive["coef"].astype(np.float32).T)
     model._intercept = archive["intercept"]
+    if "confidence_coef" in archive:
+        model._confidence = (
+            np.ascontiguousarray(archive["confidence_coef"].astype(np.float32).T),
+            archive["confidence_intercept"],
+            header["confidence_temperature"],
+        )
     model._blocks = {
         name: Block(
             name,

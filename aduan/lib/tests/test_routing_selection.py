@@ -29,14 +29,22 @@ def test_selection_picks_a_candidate_and_records_why(selected):
     assert selected.pipeline == selection["chosen"] in PIPELINES
     assert "most recent complaints" in selection["reason"]
     assert selection["holdout"] == {"n": 140, "train": 560, "from_row": 560}
-    chosen = selection["candidates"][selection["chosen"]]
-    # The winner is as accurate as the best, and no such candidate covers more.
-    assert chosen["as_accurate"]
-    rivals = [f for f in selection["candidates"].values() if f["as_accurate"]]
-    assert chosen["coverage"] == max(f["coverage"] for f in rivals)
-    # Candidates compete on what would be dispatched: coverage after the per-agency guard.
-    assert chosen["coverage"] == selected.auto["0.97"]["guarded_coverage"]
-    assert chosen["coverage_without_guard"] == selected.auto["0.97"]["coverage"]
+    candidates = selection["candidates"]
+    names = list(candidates)
+    # The router is the simplest candidate the best (mean of accuracy and macro-F1) does
+    # not beat beyond chance; coverage has no say in it.
+    best = max(names, key=lambda name: (candidates[name]["score"], -names.index(name)))
+    assert candidates[best]["tied"]
+    assert selection["chosen"] == next(name for name in names if candidates[name]["tied"])
+    for figures in candidates.values():
+        assert figures["tied"] == (
+            max(figures["best_better_accuracy"], figures["best_better_macro_f1"]) < 0.95
+        )
+    # The confidence comes from the candidate that dispatches the most after the guard.
+    confident = candidates[selection["confidence"]]
+    assert confident["coverage"] == max(f["coverage"] for f in candidates.values())
+    assert confident["coverage"] == selected.auto["0.97"]["guarded_coverage"]
+    assert confident["coverage_without_guard"] == selected.auto["0.97"]["coverage"]
     # What was chosen survives storage.
     again = RoutingModel.from_bytes(selected.to_bytes())
     assert again.selection == selection and again.auto == selected.auto
@@ -213,11 +221,60 @@ def test_char_counts_through_words_equal_the_analyzer():
 
 
 def test_one_prediction_takes_the_fast_path_to_the_same_numbers(selected):
-    import numpy as np
-
     texts = [c.text for c in routing_corpus.generate(20, seed=99)]
     batch = selected.predict_proba(texts)
-    for text, row in zip(texts, batch, strict=True):
+    labels, confidences = selected.predict_many(texts)
+    for text, row, label, confidence in zip(texts, batch, labels, confidences, strict=True):
         best = selected.predict(text, top_k=1)[0]
-        assert best.label == selected.classes_[int(np.argmax(row))]
-        assert best.confidence == pytest.approx(float(row.max()), rel=1e-5)
+        assert best.label == label
+        assert best.confidence == pytest.approx(confidence, rel=1e-5)
+        assert confidence == pytest.approx(float(row[selected.classes_.index(label)]), rel=1e-9)
+
+
+def test_router_and_confidence_from_two_models_agree_on_every_path_and_in_storage(selected):
+    """When the confidence comes from another candidate than the router, the label is the
+    router's argmax and its confidence the other model's probability, on the batch path, the
+    one-complaint path and after storage."""
+    import numpy as np
+
+    model = RoutingModel.from_bytes(selected.to_bytes())
+    rng = np.random.default_rng(0)
+    weights = (rng.normal(size=model._weights.shape) * 0.05).astype(np.float16)
+    model._confidence = (weights.astype(np.float32), model._intercept * 0.5, 0.7)
+    texts = [c.text for c in routing_corpus.generate(30, seed=98)]
+    labels, confidences = model.predict_many(texts)
+    assert labels == selected.predict_many(texts)[0]
+    proba = model.predict_proba(texts)
+    assert not np.allclose(proba, selected.predict_proba(texts))
+    again = RoutingModel.from_bytes(model.to_bytes())
+    for i, text in enumerate(texts):
+        top = model.predict(text, top_k=3)
+        assert [p.label for p in top] == [p.label for p in selected.predict(text, top_k=3)]
+        assert top[0].label == labels[i]
+        assert top[0].confidence == pytest.approx(confidences[i], rel=1e-5)
+        assert top[0].confidence == pytest.approx(proba[i, model.classes_.index(labels[i])])
+        assert again.predict(text, top_k=3) == top
+
+
+def test_paired_bootstrap_ties_chance_and_not_a_worse_router():
+    import numpy as np
+
+    from aduan.lib.routing.model import _paired_bootstrap
+
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 5, 2000)
+    best = np.where(rng.random(2000) < 0.9, y, (y + 1) % 5)
+    # Ten complaints wrong where the best is right, eight right where it is wrong: chance.
+    # Worse by 3 points: not chance.
+    near = best.copy()
+    right = np.flatnonzero(best == y)[:10]
+    near[right] = (y[right] + 2) % 5
+    wrong = np.flatnonzero(best != y)[:8]
+    near[wrong] = y[wrong]
+    worse = np.where(rng.random(2000) < 0.03, (y + 3) % 5, best)
+    wins = _paired_bootstrap(
+        y, {"best": best, "near": near, "worse": worse}, "best", 5, 300, seed=0
+    )
+    assert wins["best"] == (0.0, 0.0)
+    assert max(wins["near"]) < 0.95
+    assert min(wins["worse"]) >= 0.95
