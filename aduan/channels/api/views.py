@@ -328,10 +328,14 @@ def _not_found():
 def track(request, code: str):
     """Public tracking by code: the public projection (of an unlisted complaint, its status)."""
     normalized = normalize_code(code)
-    complaint = _complaints().filter(code=normalized).first() if normalized else None
-    if complaint is None:
+    found = (
+        disclosure.fetched_for_public(Complaint.objects.filter(code=normalized), events=True)
+        if normalized
+        else []
+    )
+    if not found:
         raise _not_found()
-    return Reply(200, _render(disclosure.for_public(complaint, events=True)))
+    return Reply(200, _render(disclosure.for_public(found[0], events=True)))
 
 
 def my_complaints(request, limit: int = Query(50, ge=1, le=100)):
