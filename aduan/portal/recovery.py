@@ -10,16 +10,15 @@ at most three codes an hour; requests per client address are limited by
 
 from __future__ import annotations
 
-import enum
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from aduan.core import onetime
 from aduan.core.city import site_name
 from aduan.core.models import Complaint
 from aduan.core.notify import queue_message
@@ -53,8 +52,11 @@ def _matches(complaint: Complaint, channel: str, contact: str) -> bool:
     return bool(complaint.reporter_phone) and complaint.reporter_phone == contact
 
 
+_PURPOSE = "aduan.portal.recovery"
+
+
 def _hash(pk: int, code: str) -> str:
-    return salted_hmac("aduan.portal.recovery", f"{pk}:{code}").hexdigest()
+    return onetime.code_hash(_PURPOSE, pk, code)
 
 
 @transaction.atomic
@@ -91,24 +93,11 @@ def request_code(code: str, contact: tuple[str, str] | None, *, now=None) -> Rec
     return row
 
 
-class Check(enum.Enum):
-    OK = "ok"
-    WRONG = "wrong"
-    SPENT = "spent"  # expired, used, too many tries, or never sent: ask again
+Check = onetime.Check
 
 
-@transaction.atomic
 def check_code(row_id, entered: str, *, now=None) -> tuple[Check, Complaint | None]:
-    now = now or timezone.now()
-    row = RecoveryCode.objects.select_for_update().filter(pk=row_id).first()
-    if row is None or row.used_at or row.expires_at <= now or row.attempts >= CODE_ATTEMPTS:
-        return Check.SPENT, None
-    row.attempts += 1
-    digits = "".join(ch for ch in entered or "" if ch.isdigit())
-    ok = row.sent and constant_time_compare(row.code_hash, _hash(row.pk, digits))
-    if ok:
-        row.used_at = now
-    row.save(update_fields=["attempts", "used_at"])
-    if ok:
-        return Check.OK, row.complaint
-    return (Check.SPENT if row.attempts >= CODE_ATTEMPTS else Check.WRONG), None
+    result, row = onetime.check(
+        RecoveryCode, row_id, entered, purpose=_PURPOSE, attempts=CODE_ATTEMPTS, now=now
+    )
+    return result, (row.complaint if result is Check.OK else None)

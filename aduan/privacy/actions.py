@@ -16,7 +16,6 @@ answer).
 
 from __future__ import annotations
 
-import enum
 import re
 import secrets
 from datetime import timedelta
@@ -26,11 +25,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from aduan.channels.models import Conversation, InboundMessageLog
-from aduan.core import disclosure
+from aduan.core import disclosure, onetime
 from aduan.core.city import site_name
 from aduan.core.models import CLOSED_STATUSES, Complaint, OutboundMessage
 from aduan.core.notify import queue_message
@@ -123,8 +121,11 @@ def _city_language():
 # -- proving control ------------------------------------------------------------------------
 
 
+_PURPOSE = "aduan.privacy.code"
+
+
 def _code_hash(pk: int, code: str) -> str:
-    return salted_hmac("aduan.privacy.code", f"{pk}:{code}").hexdigest()
+    return onetime.code_hash(_PURPOSE, pk, code)
 
 
 @transaction.atomic
@@ -154,27 +155,13 @@ def send_code(kind: str, contact: str, *, now=None) -> VerificationCode:
     return row
 
 
-class Check(enum.Enum):
-    OK = "ok"
-    WRONG = "wrong"  # try again
-    SPENT = "spent"  # expired, used, or too many wrong tries: ask for a new code
+Check = onetime.Check
 
 
-@transaction.atomic
 def check_code(code_id: int, entered: str, *, now=None) -> tuple[Check, VerificationCode | None]:
-    now = now or timezone.now()
-    row = VerificationCode.objects.select_for_update().filter(pk=code_id).first()
-    if row is None or row.used_at or row.expires_at <= now or row.attempts >= CODE_ATTEMPTS:
-        return Check.SPENT, row
-    row.attempts += 1
-    digits = "".join(ch for ch in entered or "" if ch.isdigit())
-    ok = row.sent and constant_time_compare(row.code_hash, _code_hash(row.pk, digits))
-    if ok:
-        row.used_at = now
-    row.save(update_fields=["attempts", "used_at"])
-    if ok:
-        return Check.OK, row
-    return (Check.SPENT if row.attempts >= CODE_ATTEMPTS else Check.WRONG), row
+    return onetime.check(
+        VerificationCode, code_id, entered, purpose=_PURPOSE, attempts=CODE_ATTEMPTS, now=now
+    )
 
 
 # -- access -------------------------------------------------------------------------------
