@@ -106,6 +106,9 @@ MIDDLEWARE = [
     # Keeps the request for the audit log's writers that are not handed it (core.audit).
     "aduan.core.audit.RequestContextMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files come precompressed), above everything that writes the
+    # body; only with ADUAN_COMPRESS_PAGES, and only pages without a personal secret.
+    "aduan.portal.compression.PublicPageGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before any view work, after the locale so its 429 speaks the visitor's language.
@@ -122,6 +125,11 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into core.lockout's 429 page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Gzip the public pages in the application (portal.compression): for a server with no
+# compressing proxy in front, as scripts/run's gunicorn. Production leaves it off, its
+# proxy compresses (deploy/Caddyfile).
+ADUAN_COMPRESS_PAGES = env_bool("ADUAN_COMPRESS_PAGES", False)
 
 ROOT_URLCONF = "aduan.urls"
 WSGI_APPLICATION = "aduan.wsgi.application"

@@ -1,7 +1,6 @@
 """Staff tables on a 1366 x 768 laptop screen: no sideways scrolling of the page, and the
-lists (queue, all complaints, inbox, warning board) whole inside their boxes, with the
-longest labels a working day produces. Only a report's many-column table may scroll, in
-its own focusable box."""
+lists (queue, all complaints, inbox, warning board) and the report tables whole inside
+their boxes, with the longest labels a working day produces."""
 
 import pytest
 from playwright.sync_api import expect
@@ -23,8 +22,6 @@ OVERFLOW = """() => {
   const wide = [];
   document.querySelectorAll('table').forEach((table) => {
     const box = table.parentElement;
-    // A report's many-column table may scroll inside its own focusable box.
-    if (box.tabIndex === 0 && box.classList.contains('rp-table-wrap')) return;
     if (box.scrollWidth > box.clientWidth + 1) {
       wide.push(`${table.className}: ${box.scrollWidth} > ${box.clientWidth}`);
     }

@@ -1,7 +1,8 @@
 """The public pages and a scorecard in a real browser: they read well on a phone, pass
 axe-core without serious findings, and the map works without JavaScript.
 
-Screenshots: docs/screenshots/public-feed.png, public-map.png, stats.png, scorecard.png.
+Screenshots: docs/screenshots/public-feed.png, public-map.png, stats.png, scorecard.png,
+reports-dashboard-1366.png.
 """
 
 import pytest
@@ -167,3 +168,51 @@ def test_the_leaders_scorecard(ranked_city, live_server, desktop_page):
     page.goto(live_server.url + "/kantor/laporan/")
     expect(page.get_by_role("heading", name="OPD yang lambat, dan sebabnya")).to_be_visible()
     assert_accessible(page)
+
+
+LAPTOP = {"width": 1366, "height": 768}
+# Every table's box wider than its content area, and the page itself scrolling sideways.
+OVERFLOWING = """() => {
+  const wide = [];
+  document.querySelectorAll('table').forEach((table) => {
+    const box = table.parentElement;
+    if (box.scrollWidth > box.clientWidth + 1) {
+      const name = table.caption ? table.caption.textContent.trim() : table.className;
+      wide.push(`${name}: ${box.scrollWidth} > ${box.clientWidth}`);
+    }
+  });
+  const doc = document.documentElement;
+  if (doc.scrollWidth > doc.clientWidth) wide.push(`page: ${doc.scrollWidth}`);
+  return wide;
+}"""
+REPORT_PAGES = ("/kantor/laporan/", "/kantor/laporan/skor/", "/kantor/laporan/evaluasi/")
+
+
+def test_report_tables_fit_a_1366_px_screen(demo_city, live_server, browser):
+    """The leaders' tables whole on a laptop, without a sideways scrollbar in their box;
+    on a phone only the tables' own boxes scroll, never the page."""
+    page = new_page(browser, phone=False, viewport=LAPTOP)
+    try:
+        page.goto(live_server.url + "/kantor/masuk/")
+        page.locator("#id_username").fill(demo_city.username)
+        page.locator("#id_password").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        for path in REPORT_PAGES:
+            page.goto(live_server.url + path)
+            assert page.locator("table").count() >= 2, path
+            assert page.evaluate(OVERFLOWING) == [], path
+        page.goto(live_server.url + "/kantor/laporan/")
+        expect(page.get_by_role("columnheader", name="Tahap terlambat")).to_be_visible()
+        assert_accessible(page)
+        screenshot(page, "reports-dashboard-1366")
+        page.set_viewport_size({"width": 390, "height": 844})
+        for path in REPORT_PAGES:
+            page.goto(live_server.url + path)
+            wide = page.evaluate(OVERFLOWING)
+            assert not [w for w in wide if w.startswith("page")], (path, wide)
+            # What does not fit a phone scrolls inside a box the keyboard can reach.
+            boxes = page.locator(".rp-table-wrap")
+            assert page.locator("table").count() == boxes.count(), path
+            assert set(boxes.evaluate_all("(els) => els.map((e) => e.tabIndex)")) == {0}
+    finally:
+        page.context.close()
