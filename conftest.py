@@ -225,6 +225,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _new_complaints_triaged_in_the_request(settings):
+    """Tests file a complaint and read its suggestion at once: new complaints are triaged
+    right after the filing's commit, in the test's own process (``ADUAN_TRIAGE_NEW =
+    "request"``). Production leaves them to the worker's ``triage.new`` job; the tests
+    of that path (aduan/triage/tests/test_triage_worker.py) set "worker" themselves, and
+    the multi-process scale-out test runs with the default."""
+    settings.ADUAN_TRIAGE_NEW = "request"
+
+
+@pytest.fixture(autouse=True)
 def _staff_logins_pass_the_second_step(request, monkeypatch):
     """``client.login`` and ``force_login`` give a session that has passed the second
     step, as the real login would after a right code, so tests about other things can

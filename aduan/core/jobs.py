@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-# Citizens' messages; everyday short jobs; report rebuilds; model training. Workers may
-# serve any subset (``aduan worker --queues outbox``).
-OUTBOX, DEFAULT, REPORTS, TRAINING = "outbox", "default", "reports", "training"
-QUEUES = (OUTBOX, DEFAULT, REPORTS, TRAINING)
+# Citizens' messages; new complaints' triage; everyday short jobs; report rebuilds; model
+# training. Workers may serve any subset (``aduan worker --queues outbox``).
+OUTBOX, TRIAGE, DEFAULT, REPORTS, TRAINING = "outbox", "triage", "default", "reports", "training"
+QUEUES = (OUTBOX, TRIAGE, DEFAULT, REPORTS, TRAINING)
 
 
 @dataclass

@@ -1,13 +1,20 @@
 """The after-transition subscriber: triage a complaint when it is filed, corrected or returned.
 
 It is named in ``aduan.core.effects.SUBSCRIBERS`` and runs inside the transition's
-transaction, but it only schedules the work: the suggestion is computed after the commit.
-Inference takes a while (a model, the duplicate search), and inside the transaction it
-would hold the complaint's row lock (on SQLite, the database's only write lock) and keep the
-citizen's filing waiting on it; after the commit the complaint is filed whatever triage
-does. A failure is logged and leaves the complaint without a fresh suggestion; a new
-complaint left with none is suggested by the worker's ``triage.refresh`` job. Automatic
-dispatch never happens here; the worker does it (jobs.py).
+transaction, but it never computes there. Inference takes a while (a model, the duplicate
+search), and inside the transaction it would hold the complaint's row lock (on SQLite, the
+database's only write lock) and keep the citizen's filing waiting on it.
+
+- A new complaint is left to the worker's ``triage.new`` job (jobs.py), which suggests for
+  new complaints in filing order on its own queue within seconds: the citizen's request
+  does no inference at all. With ``ADUAN_TRIAGE_NEW = "request"`` the web process computes
+  it itself right after the commit instead.
+- A correction or a return (a moderator's action) is recomputed right after the commit,
+  so the moderator's next page shows the fresh suggestion.
+
+A failure after the commit is logged and leaves the complaint without a fresh suggestion;
+the complaint is filed whatever triage does, and the worker catches up. Automatic dispatch
+never happens here; the worker does it (jobs.py).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import contextvars
 import functools
 import logging
 
+from django.conf import settings
 from django.db import transaction
 
 from aduan.core.models import MODERATOR_STATUSES, Complaint, Event
@@ -44,6 +52,8 @@ def on_transition(complaint, event) -> None:
     if event.kind != Event.Kind.CREATED and complaint.status not in MODERATOR_STATUSES:
         return
     full = event.kind == Event.Kind.CREATED
+    if full and settings.ADUAN_TRIAGE_NEW == "worker":
+        return  # jobs.triage_new suggests it, on the worker
     transaction.on_commit(functools.partial(triage_committed, complaint.pk, full=full))
 
 
