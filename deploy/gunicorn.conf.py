@@ -1,9 +1,9 @@
 """gunicorn settings for the container image (``gunicorn -c deploy/gunicorn.conf.py``).
 
 Everything can be changed from the environment: ``BIND``, ``WEB_CONCURRENCY`` (processes),
-``WEB_THREADS``, ``WEB_TIMEOUT``. Access logs are off by default: the proxy logs requests
-with the reporter's private links filtered out (deploy/Caddyfile), and a second log of the
-same requests would hold them in full.
+``WEB_THREADS``, ``WEB_TIMEOUT``, ``WEB_CONTROL_SOCKET``. Access logs are off by default: the
+proxy logs requests with the reporter's private links filtered out (deploy/Caddyfile), and a
+second log of the same requests would hold them in full.
 """
 
 import os
@@ -25,6 +25,13 @@ errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 # /tmp may be a slow overlay in a container; heartbeats go to shared memory.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+# gunicorn's control socket (for gunicornc) defaults to $HOME/.gunicorn/, and the image's
+# user has no writable home (/app belongs to root): off, unless WEB_CONTROL_SOCKET names a
+# path the process may write, for example /tmp/gunicorn.ctl.
+if os.environ.get("WEB_CONTROL_SOCKET"):
+    control_socket = os.environ["WEB_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 if os.environ.get("ADUAN_LOG_FORMAT", "").lower() == "json":
     # gunicorn's own lines (start, worker timeouts) as JSON too, like the application's.
