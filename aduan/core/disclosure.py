@@ -45,6 +45,7 @@ from django.utils.translation import get_language
 
 from aduan.lib.privacy import mask_pii, names_introduced, redact
 
+from . import compiled
 from .lifecycle import allowed_transitions
 from .models import (
     ANSWERED_STATUSES,
@@ -842,6 +843,62 @@ def _shared(shared: dict, model, pk, row, paths: dict):
     return obj
 
 
+def _public_columns(queryset: QuerySet) -> QuerySet:
+    """Only the columns ``for_public`` reads, the joined names as plain columns."""
+    columns = {
+        _alias(path): F(path)
+        for _model, paths in [*_PUBLIC_RELATED.values(), (Kecamatan, _PUBLIC_KECAMATAN)]
+        for path in paths.values()
+    }
+    return queryset.only(*_PUBLIC_COLUMNS).annotate(**columns)
+
+
+def _attachments_query(ids) -> QuerySet:
+    return (
+        Attachment.objects.filter(complaint_id__in=ids)
+        .select_related("event")
+        .only(*_PUBLIC_ATTACHMENT_COLUMNS)
+        .order_by("pk")
+    )
+
+
+def _redactions_query(ids) -> QuerySet:
+    return Redaction.objects.filter(complaint_id__in=ids).only("complaint", "text")
+
+
+def _events_query(ids) -> QuerySet:
+    return (
+        Event.objects.filter(complaint_id__in=ids)
+        .select_related("agency", "actor")
+        .only(*_PUBLIC_EVENT_COLUMNS)
+    )
+
+
+def _survivors_query(ids) -> QuerySet:
+    return Complaint.objects.filter(pk__in=ids).only("code", "status", "privacy")
+
+
+# A single read (Open311, the API's tracking) is the same few short queries every time:
+# compiled once per process (core.compiled), they cost a fraction of building them anew.
+_ONE = {
+    "complaint": compiled.Template(
+        lambda code: _public_columns(Complaint.objects.filter(code=code)), compiled.text(0)
+    ),
+    "attachments": compiled.Template(lambda pk: _attachments_query([pk]), compiled.number(0)),
+    "redactions": compiled.Template(lambda pk: _redactions_query([pk]), compiled.number(0)),
+    "events": compiled.Template(lambda pk: _events_query([pk]), compiled.number(0)),
+    "survivors": compiled.Template(lambda pk: _survivors_query([pk]), compiled.number(0)),
+}
+
+
+def _related(name: str, build, ids) -> list:
+    """The rows of ``build(ids)``; for one id through its compiled template."""
+    if len(ids) == 1:
+        [pk] = ids
+        return _ONE[name].run(pk)
+    return list(build(list(ids)))
+
+
 def fetched_for_public(queryset: QuerySet, *, events: bool = False) -> list[Complaint]:
     """The complaints of ``queryset`` with what ``for_public`` reads (with ``events``, its
     events too), in at most three queries for a list of any length (four with ``events``).
@@ -851,12 +908,17 @@ def fetched_for_public(queryset: QuerySet, *, events: bool = False) -> list[Comp
     skips what it does not show: photos unless a row shows them, redactions and events
     unless a row is listed. The survivor of a merged complaint (shown only for an unlisted
     one) is one more query, only when there is one."""
-    columns = {
-        _alias(path): F(path)
-        for _model, paths in [*_PUBLIC_RELATED.values(), (Kecamatan, _PUBLIC_KECAMATAN)]
-        for path in paths.values()
-    }
-    complaints = list(queryset.only(*_PUBLIC_COLUMNS).annotate(**columns))
+    return _completed_for_public(list(_public_columns(queryset)), events=events)
+
+
+def fetched_one_for_public(code: str, *, events: bool = False) -> Complaint | None:
+    """The complaint with this code as :func:`fetched_for_public` fetches it, or None;
+    its queries compiled once per process."""
+    found = _completed_for_public(_ONE["complaint"].run(code), events=events)
+    return found[0] if found else None
+
+
+def _completed_for_public(complaints: list[Complaint], *, events: bool) -> list[Complaint]:
     shared: dict = {}
     listed, photos, survivors = {}, {}, {}
     for complaint in complaints:
@@ -879,31 +941,18 @@ def fetched_for_public(queryset: QuerySet, *, events: bool = False) -> list[Comp
         elif complaint.merged_into_id:
             survivors.setdefault(complaint.merged_into_id, []).append(complaint)
     if photos:
-        attachments = (
-            Attachment.objects.filter(complaint_id__in=photos)
-            .select_related("event")
-            .only(*_PUBLIC_ATTACHMENT_COLUMNS)
-            .order_by("pk")
-        )
-        for attachment in attachments:
+        for attachment in _related("attachments", _attachments_query, photos):
             photos[attachment.complaint_id]._prefetched_objects_cache["attachments"].append(
                 attachment
             )
     if listed:
-        redactions = Redaction.objects.filter(complaint_id__in=listed).only("complaint", "text")
-        for redaction in redactions:
+        for redaction in _related("redactions", _redactions_query, listed):
             listed[redaction.complaint_id]._prefetched_objects_cache["redactions"].append(redaction)
     if listed and events:
-        rows = (
-            Event.objects.filter(complaint_id__in=listed)
-            .select_related("agency", "actor")
-            .only(*_PUBLIC_EVENT_COLUMNS)
-        )
-        for event in rows:
+        for event in _related("events", _events_query, listed):
             listed[event.complaint_id]._prefetched_objects_cache["events"].append(event)
     if survivors:
-        found = Complaint.objects.filter(pk__in=survivors).only("code", "status", "privacy")
-        for survivor in found:
+        for survivor in _related("survivors", _survivors_query, survivors):
             for complaint in survivors[survivor.pk]:
                 Complaint.merged_into.field.set_cached_value(complaint, survivor)
     return complaints

@@ -151,7 +151,9 @@ def notify_reporter(complaint: Complaint, event: Event) -> list[OutboundMessage]
     routes: list[tuple[str, str]] = []
     # A merged complaint's own reporter is told about the merge; afterwards they
     # follow the survivor, so its public events reach them too (once per address).
-    followers = [complaint] if event.kind == Event.Kind.MERGED else _followers(complaint)
+    # Nothing can have been merged into a complaint being filed.
+    alone = event.kind in (Event.Kind.MERGED, Event.Kind.CREATED)
+    followers = [complaint] if alone else _followers(complaint)
     for follower in followers:
         for route in reporter_routes(follower):
             if route not in routes:

@@ -328,14 +328,10 @@ def _not_found():
 def track(request, code: str):
     """Public tracking by code: the public projection (of an unlisted complaint, its status)."""
     normalized = normalize_code(code)
-    found = (
-        disclosure.fetched_for_public(Complaint.objects.filter(code=normalized), events=True)
-        if normalized
-        else []
-    )
-    if not found:
+    found = disclosure.fetched_one_for_public(normalized, events=True) if normalized else None
+    if found is None:
         raise _not_found()
-    return Reply(200, _render(disclosure.for_public(found[0], events=True)))
+    return Reply(200, _render(disclosure.for_public(found, events=True)))
 
 
 def my_complaints(request, limit: int = Query(50, ge=1, le=100)):

@@ -155,6 +155,28 @@ def test_post_request_creates_a_complaint(client, city, api_client, validators):
     assert "Rina" not in json.dumps(fetched) and "warga@contoh.id" not in json.dumps(fetched)
 
 
+def test_the_client_last_use_is_stamped_to_the_minute(client, city, api_client):
+    def file():
+        response = post_request(
+            client,
+            api_key=api_client.api_key,
+            service_code="sampah",
+            description="Sampah menumpuk di depan pasar sudah seminggu tidak diangkut.",
+            first_name="Rina",
+            phone="081234567890",
+            **{"attribute[kelurahan]": city["kauman"].code},
+        )
+        assert response.status_code == 200, response.content
+        api_client.refresh_from_db()
+        return api_client.last_used_at
+
+    first = file()
+    assert first is not None
+    assert file() == first, "a second filing within the minute writes no new stamp"
+    ApiClient.objects.filter(pk=api_client.pk).update(last_used_at=first - timedelta(minutes=2))
+    assert file() > first
+
+
 def test_post_request_xml_response(client, city, api_client):
     response = client.post(
         f"{BASE}/requests.xml",

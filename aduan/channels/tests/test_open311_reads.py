@@ -76,6 +76,20 @@ def test_fetched_rows_project_as_rows_fetched_whole(varied, django_assert_num_qu
     assert "0813-5555" not in by_code[varied[-1]].text and "Lampu mati" in by_code[varied[-1]].text
 
 
+def test_a_single_read_projects_as_rows_fetched_whole(varied, django_assert_num_queries):
+    """The single read's compiled queries (core.compiled) fetch what the whole rows hold, for
+    every status and privacy, merges and photos, and the same again on a second read."""
+    whole = {c.code: c for c in disclosure.prefetched(Complaint.objects.all(), events=True)}
+    for _round in range(2):
+        for code in varied:
+            for events in (False, True):
+                one = disclosure.fetched_one_for_public(code, events=events)
+                with django_assert_num_queries(0):
+                    view = disclosure.for_public(one, events=events)
+                assert view == disclosure.for_public(whole[code], events=events), code
+    assert disclosure.fetched_one_for_public("ADU-0000-0000") is None
+
+
 def _copies(complaint: Complaint, count: int) -> None:
     """``count`` more listed rows like ``complaint`` (same stored text), without the
     lifecycle's cost per row."""
