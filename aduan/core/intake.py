@@ -32,7 +32,7 @@ Field names are the complaint's: ``text``, ``kind``, ``privacy``, ``kelurahan``,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
@@ -40,13 +40,14 @@ from typing import Any, Literal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.images import CleanImage, ImageRejected, clean_image
 from aduan.lib.phones import normalize_phone
 
-from . import lifecycle
+from . import compiled, lifecycle
 from .models import Category, Channel, Complaint, Kelurahan, Kind, Privacy, User
 
 MIN_LETTERS = 15
@@ -383,7 +384,22 @@ def _choice(found: _Found, name: str, value, choices, default: str) -> str:
     return value
 
 
-def _reference(found: _Found, name: str, value, lookup: str, queryset, *, required: bool):
+def _by(queryset_of: Callable[[], QuerySet]) -> dict[str, compiled.Template]:
+    """A row of ``queryset_of()`` by code or by primary key, through queries compiled once
+    (core.compiled): every filing looks up its kelurahan and category."""
+    return {
+        "code": compiled.Template(
+            lambda v: queryset_of().filter(code=v).order_by("pk")[:1], compiled.text(0)
+        ),
+        "pk": compiled.Template(lambda v: queryset_of().filter(pk=v)[:1], compiled.number(0)),
+    }
+
+
+_KELURAHAN = _by(lambda: Kelurahan.objects.select_related("kecamatan"))
+_CATEGORY = _by(lambda: Category.objects.filter(is_active=True))
+
+
+def _reference(found: _Found, name: str, value, lookup: str, templates, *, required: bool):
     if value is None or value == "":
         if required:
             found.add(name, "required")
@@ -399,9 +415,10 @@ def _reference(found: _Found, name: str, value, lookup: str, queryset, *, requir
         return None
     if lookup == "pk":
         usable = ref.isascii() and ref.isdigit() and len(ref) <= _MAX_PK_DIGITS
-        row = queryset.filter(pk=int(ref)).first() if usable else None
+        rows = templates["pk"].run(int(ref)) if usable else []
     else:
-        row = queryset.filter(code=ref).first()
+        rows = templates["code"].run(ref)
+    row = rows[0] if rows else None
     if row is None:
         found.add(name, "not_found")
     return row
@@ -501,7 +518,7 @@ def check(submission: Submission, *, channel: str, rules: Rules | None = None) -
             "kelurahan",
             s.kelurahan,
             s.lookup,
-            Kelurahan.objects.select_related("kecamatan"),
+            _KELURAHAN,
             required=rules.kelurahan_required,
         )
     category = _reference(
@@ -509,7 +526,7 @@ def check(submission: Submission, *, channel: str, rules: Rules | None = None) -
         "category",
         s.category,
         s.lookup,
-        Category.objects.filter(is_active=True),
+        _CATEGORY,
         required=False,
     )
     address = _text(found, "address", s.address, MAX_ADDRESS) or ""

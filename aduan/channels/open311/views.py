@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.csrf import csrf_exempt
 
-from aduan.core import disclosure, intake
+from aduan.core import compiled, disclosure, intake
 from aduan.core.models import (
     OPEN_STATUSES,
     Category,
@@ -367,9 +367,15 @@ def _stamp_use(client: ApiClient) -> None:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
 
 
+_CLIENT_BY_KEY = compiled.Template(
+    lambda key: ApiClient.objects.filter(api_key=key, is_active=True)[:1], compiled.text(0)
+)
+
+
 def _client(data) -> ApiClient:
     key = _param(data, "api_key")
-    client = ApiClient.objects.filter(api_key=key, is_active=True).first() if key else None
+    found = _CLIENT_BY_KEY.run(key) if key else []
+    client = found[0] if found else None
     if client is None:
         raise BadRequest(403, _("api_key tidak valid atau tidak diberikan."))
     return client
