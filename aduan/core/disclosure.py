@@ -39,7 +39,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import get_language
 
@@ -881,8 +881,14 @@ def _survivors_query(ids) -> QuerySet:
 # A single read (Open311, the API's tracking) is the same few short queries every time:
 # compiled once per process (core.compiled), they cost a fraction of building them anew.
 _ONE = {
+    # Whether it has photos or redactions at all comes with the row: most have neither,
+    # and their reads are one query with two index probes instead of three queries.
     "complaint": compiled.Template(
-        lambda code: _public_columns(Complaint.objects.filter(code=code)), compiled.text(0)
+        lambda code: _public_columns(Complaint.objects.filter(code=code)).annotate(
+            public_has_attachments=Exists(Attachment.objects.filter(complaint_id=OuterRef("pk"))),
+            public_has_redactions=Exists(Redaction.objects.filter(complaint_id=OuterRef("pk"))),
+        ),
+        compiled.text(0),
     ),
     "attachments": compiled.Template(lambda pk: _attachments_query([pk]), compiled.number(0)),
     "redactions": compiled.Template(lambda pk: _redactions_query([pk]), compiled.number(0)),
@@ -920,7 +926,7 @@ def fetched_one_for_public(code: str, *, events: bool = False) -> Complaint | No
 
 def _completed_for_public(complaints: list[Complaint], *, events: bool) -> list[Complaint]:
     shared: dict = {}
-    listed, photos, survivors = {}, {}, {}
+    listed, photos, redacted, survivors = {}, {}, {}, {}
     for complaint in complaints:
         for relation, (model, paths) in _PUBLIC_RELATED.items():
             pk = getattr(complaint, f"{relation}_id")
@@ -936,7 +942,11 @@ def _completed_for_public(complaints: list[Complaint], *, events: bool) -> list[
             complaint._prefetched_objects_cache["events"] = []
         if is_listed(complaint):
             listed[complaint.pk] = complaint
-            if shows_public_photos(complaint):
+            if getattr(complaint, "public_has_redactions", True):
+                redacted[complaint.pk] = complaint
+            if shows_public_photos(complaint) and getattr(
+                complaint, "public_has_attachments", True
+            ):
                 photos[complaint.pk] = complaint
         elif complaint.merged_into_id:
             survivors.setdefault(complaint.merged_into_id, []).append(complaint)
@@ -945,9 +955,11 @@ def _completed_for_public(complaints: list[Complaint], *, events: bool) -> list[
             photos[attachment.complaint_id]._prefetched_objects_cache["attachments"].append(
                 attachment
             )
-    if listed:
-        for redaction in _related("redactions", _redactions_query, listed):
-            listed[redaction.complaint_id]._prefetched_objects_cache["redactions"].append(redaction)
+    if redacted:
+        for redaction in _related("redactions", _redactions_query, redacted):
+            redacted[redaction.complaint_id]._prefetched_objects_cache["redactions"].append(
+                redaction
+            )
     if listed and events:
         for event in _related("events", _events_query, listed):
             listed[event.complaint_id]._prefetched_objects_cache["events"].append(event)
