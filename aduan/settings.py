@@ -101,7 +101,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost after Django's own: every response, a 429 or an error page too, gets them.
-    "csp.middleware.CSPMiddleware",
+    "aduan.core.middleware.CSPMiddleware",  # django-csp's, headers built once
     "aduan.core.middleware.SecurityHeadersMiddleware",
     # Keeps the request for the audit log's writers that are not handed it (core.audit).
     "aduan.core.audit.RequestContextMiddleware",

@@ -237,3 +237,32 @@ def test_the_statistics_legend_paints_its_swatches_from_the_stylesheet(client, m
     colours = re.findall(r'<span class="rp-swatch" data-color="([^"]+)"', page)
     assert len(colours) >= 8
     assert set(colours) <= set(swatch_rules())
+
+
+def _library_header(request, response):
+    """What django-csp's own middleware writes for this request and response."""
+    from csp.middleware import CSPMiddleware as Library
+
+    del response["Content-Security-Policy"]
+    return Library(lambda r: response).process_response(request, response)[
+        "Content-Security-Policy"
+    ]
+
+
+@pytest.mark.parametrize("path", ["/", "/publik/peta/", "/open311/v2/services.json"])
+def test_the_cached_policy_header_is_the_library_s_own(client, db, path):
+    first = client.get(path)
+    again = client.get(path)
+    assert first["Content-Security-Policy"] == again["Content-Security-Policy"]
+    header = first["Content-Security-Policy"]
+    assert header == _library_header(first.wsgi_request, first)
+    assert ("data:" in header) == (path == "/publik/peta/")
+
+
+def test_a_changed_policy_is_not_served_from_the_cache(client, db, settings):
+    before = client.get("/")["Content-Security-Policy"]
+    settings.CONTENT_SECURITY_POLICY = {
+        "DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"], "font-src": ["'none'"]}
+    }
+    after = client.get("/")["Content-Security-Policy"]
+    assert "font-src 'none'" in after and after != before
