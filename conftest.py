@@ -225,13 +225,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def _new_complaints_triaged_in_the_request(settings):
-    """Tests file a complaint and read its suggestion at once: new complaints are triaged
-    right after the filing's commit, in the test's own process (``ADUAN_TRIAGE_NEW =
-    "request"``). Production leaves them to the worker's ``triage.new`` job; the tests
-    of that path (aduan/triage/tests/test_triage_worker.py) set "worker" themselves, and
-    the multi-process scale-out test runs with the default."""
-    settings.ADUAN_TRIAGE_NEW = "request"
+def _new_complaints_followed_up_in_the_request(settings):
+    """Tests file a complaint and read its suggestion and its acknowledgment at once: new
+    complaints are triaged right after the filing's commit, in the test's own process, and
+    acknowledged in the filing's transaction (``ADUAN_AFTER_FILING = "request"``).
+    Production leaves both to the worker (the ``triage.new`` job, the outbox job); the
+    tests of that path (aduan/triage/tests/test_triage_worker.py,
+    aduan/core/tests/test_acknowledgment.py) set "worker" themselves, and the
+    multi-process scale-out test runs with the default."""
+    settings.ADUAN_AFTER_FILING = "request"
 
 
 @pytest.fixture(autouse=True)

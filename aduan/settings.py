@@ -466,14 +466,16 @@ if ADUAN_JOB_RUNNER == "procrastinate":
 # taken over by another worker.
 ADUAN_WORKER_HEARTBEAT = float(env_str("ADUAN_WORKER_HEARTBEAT", "2"))
 ADUAN_WORKER_STALLED_AFTER = float(env_str("ADUAN_WORKER_STALLED_AFTER", "10"))
-# Where a new complaint's triage (routing, spam, personal data, duplicates, mass events)
-# runs: "worker" (the worker's triage.new job on its own queue, within seconds of the
-# filing; the citizen's request does none of it) or "request" (in the web process, right
-# after the filing's commit: one process does everything, at the cost of about 40 ms of
-# CPU per filing). Corrections and returns by staff are always triaged right after commit.
-ADUAN_TRIAGE_NEW = env_str("ADUAN_TRIAGE_NEW", "worker")
-if ADUAN_TRIAGE_NEW not in ("worker", "request"):
-    raise ImproperlyConfigured('ADUAN_TRIAGE_NEW must be "worker" or "request".')
+# Where a new complaint's follow-up runs: its triage (routing, spam, personal data,
+# duplicates, mass events) and the reporter's acknowledgment (the message with the code).
+# "worker": the worker's triage.new job (queue "triage") and the outbox job, within
+# seconds of the filing; the citizen's request writes the complaint and nothing more.
+# "request": triage in the web process right after the filing's commit, the
+# acknowledgment in the filing's own transaction (about 40 ms more CPU per filing).
+# Corrections and returns by staff are always triaged right after their commit.
+ADUAN_AFTER_FILING = env_str("ADUAN_AFTER_FILING", "worker")
+if ADUAN_AFTER_FILING not in ("worker", "request"):
+    raise ImproperlyConfigured('ADUAN_AFTER_FILING must be "worker" or "request".')
 
 # -- Deployment: probes, metrics, structured logs (core.health, core.metrics, core.logging) --
 # Outermost: /healthz, /readyz and /metrics are answered before host checks, HTTPS

@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+# "threads" (Python client threads) or "wrk" (Debian's wrk; bench_concurrent.py installs it).
+DRIVER = os.environ.get("BENCH_DRIVER", "threads")
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -100,6 +102,10 @@ def requests_to_run(data: dict) -> list[tuple[str, str, callable]]:
         (
             "GET requests.json, 100 rows",
             lambda: ("GET", f"/open311/v2/requests.json?{data['window']}", b""),
+        ),
+        (
+            "GET requests.json, default page (up to 1,000 rows)",
+            lambda: ("GET", "/open311/v2/requests.json", b""),
         ),
         ("GET requests/{id}.json", detail),
         ("POST requests.json", filing),
@@ -190,6 +196,92 @@ def drive(make, seconds: float) -> tuple[int, list[float], int]:
     return len(latencies), latencies, errors[0]
 
 
+# -- the wrk driver (BENCH_DRIVER=wrk): a load generator in C, so the client's own CPU does
+# not eat into the two cores the server has (the Python threads above take most of one).
+
+_WRK_REQUESTS = {
+    "GET services.json": 'return wrk.format("GET", "/open311/v2/services.json")',
+    "GET requests.json, 100 rows": 'return wrk.format("GET", "/open311/v2/requests.json?WINDOW")',
+    "GET requests.json, default page (up to 1,000 rows)": (
+        'return wrk.format("GET", "/open311/v2/requests.json")'
+    ),
+    "GET requests/{id}.json": (
+        "i = i + 1\n"
+        '  return wrk.format("GET", "/open311/v2/requests/" .. codes[i % #codes + 1] .. ".json")'
+    ),
+    "POST requests.json": (
+        "i = i + 1\n"
+        '  return wrk.format("POST", "/open311/v2/requests.json", form, FIXED .. '
+        '"&description=Lampu+penerangan+jalan+di+gang+" .. prefix .. "-" .. i .. '
+        '"+mati+sejak+tiga+hari%2C+gelap+dan+rawan+malam+hari.")'
+    ),
+    "minimal Django view inserting one row": (
+        "i = i + 1\n"
+        '  return wrk.format("POST", "/bench/insert/", form, "body=row-" .. prefix .. "-" .. i)'
+    ),
+}
+
+
+def wrk_script(name: str, data: dict) -> str:
+    fixed = (
+        f"api_key={data['api_key']}&service_code={data['category']}"
+        f"&address_id={data['kelurahan']}&first_name=Budi&phone=081234567890"
+    )
+    codes = ", ".join(f'"{c}"' for c in data["codes"])
+    body = _WRK_REQUESTS[name].replace("WINDOW", data["window"]).replace("FIXED", f'"{fixed}"')
+    return (
+        f"codes = {{{codes}}}\n"
+        "i = 0\n"
+        'form = {["Content-Type"] = "application/x-www-form-urlencoded"}\n'
+        'prefix = ""\n'
+        "function init(args)\n"
+        "  prefix = tostring(math.random(100000, 999999)) .. tostring(math.random(1000, 9999))\n"
+        "end\n"
+        f"request = function()\n  {body}\nend\n"
+    )
+
+
+def drive_wrk(name: str, data: dict, seconds: float) -> tuple[int, float, float, int]:
+    """(requests, median ms, p99 ms, errors) from wrk with ``CLIENTS`` connections."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(wrk_script(name, data))
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{CLIENTS}",
+                f"-d{int(seconds)}s",
+                "--latency",
+                "-s",
+                f.name,
+                f"http://127.0.0.1:{PORT}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        os.unlink(f.name)
+    import re
+
+    def pct(p):
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    count = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = (int(bad.group(1)) if bad else 0) + (
+        sum(int(x) for x in sockets.groups()) if sockets else 0
+    )
+    return count, pct(50), pct(99), errors
+
+
 def main():
     setup_django()
     data = fixtures()
@@ -202,26 +294,20 @@ def main():
         for name, make in requests_to_run(data):
             drive(make, 2)  # warm both workers
             cpu = workers_cpu(process.pid)
-            count, latencies, errors = drive(make, SECONDS)
+            if DRIVER == "wrk":
+                count, median, p99, errors = drive_wrk(name, data, SECONDS)
+            else:
+                count, latencies, errors = drive(make, SECONDS)
+                latencies.sort()
+                median = statistics.median(latencies) * 1000
+                p99 = latencies[int(len(latencies) * 0.99) - 1] * 1000
             cpu = workers_cpu(process.pid) - cpu
-            latencies.sort()
-            rows.append(
-                (
-                    name,
-                    count / SECONDS,
-                    statistics.median(latencies) * 1000,
-                    latencies[int(len(latencies) * 0.99) - 1] * 1000,
-                    cpu / count * 1000,
-                    errors,
-                )
-            )
+            rows.append((name, count / SECONDS, median, p99, cpu / count * 1000, errors))
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
-    print(
-        f"{total:,} complaints, gunicorn 2 sync workers, {CLIENTS} client threads, "
-        f"{SECONDS:.0f} s per request\n"
-    )
+    client = f"wrk with {CLIENTS} connections" if DRIVER == "wrk" else f"{CLIENTS} client threads"
+    print(f"{total:,} complaints, gunicorn 2 sync workers, {client}, {SECONDS:.0f} s per request\n")
     print("| request | req/s | median | p99 | worker CPU per request | errors |")
     print("| --- | --- | --- | --- | --- | --- |")
     floor = rows[-1][1]

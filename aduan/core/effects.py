@@ -47,6 +47,10 @@ from collections.abc import Callable, Iterator
 from django.db import transaction
 from django.utils.module_loading import import_string
 
+# Run on a complaint about to be filed, before its row is inserted, so that what they
+# compute goes in with the INSERT: the deadline clock's first deadlines.
+BEFORE_FILING: tuple[str, ...] = ("aduan.deadlines.clock.before_filing",)
+
 SUBSCRIBERS: tuple[str, ...] = (
     "aduan.deadlines.clock.on_transition",
     "aduan.office.notify.on_transition",
@@ -67,6 +71,17 @@ _extra: contextvars.ContextVar[tuple[Subscriber, ...]] = contextvars.ContextVar(
 def subscribers() -> tuple[Subscriber, ...]:
     """The subscribers, imported once (after the app registry is ready)."""
     return tuple(import_string(path) for path in SUBSCRIBERS)
+
+
+@functools.cache
+def _before_filing() -> tuple[Callable[..., None], ...]:
+    return tuple(import_string(path) for path in BEFORE_FILING)
+
+
+def before_filing(complaint, at) -> None:
+    """Let the apps fill in what a complaint about to be filed is inserted with."""
+    for step in _before_filing():
+        step(complaint, at)
 
 
 def after_transition(complaint, event) -> None:

@@ -353,10 +353,12 @@ def create_complaint(
     if not text:
         raise TransitionError(_("Isi aduan tidak boleh kosong."))
     at = _now(at)
+    # The acknowledgment is written by the worker (notify.acknowledge_new), or here.
+    acknowledge_later = settings.ADUAN_AFTER_FILING == "worker"
     try:
         # A savepoint only where a lost race is recovered from (a retried submission).
         with transaction.atomic(savepoint=bool(submission_key)):
-            complaint = Complaint.objects.create(
+            complaint = Complaint(
                 code=next_code(at),
                 submission_key=submission_key or None,
                 kind=kind,
@@ -374,7 +376,10 @@ def create_complaint(
                 longitude=longitude,
                 category=category,
                 received_at=at,
+                acknowledgment_pending=acknowledge_later,
             )
+            effects.before_filing(complaint, at)
+            complaint.save(force_insert=True)
             event = Event.objects.create(
                 complaint=complaint,
                 kind=Event.Kind.CREATED,
@@ -385,7 +390,8 @@ def create_complaint(
                 **_actor_fields(actor, "" if actor else stored_text("Pelapor")),
             )
             _store_photos(complaint, photos, event=None)
-            notify_reporter(complaint, event)
+            if not acknowledge_later:
+                notify_reporter(complaint, event)
             # Tells the after-transition step that nothing else of this complaint exists.
             complaint._filing = True
             try:

@@ -390,6 +390,10 @@ class Complaint(models.Model):
     public_outcome_note = models.TextField(blank=True, editable=False, db_default="")
     public_budget_plan = models.TextField(blank=True, editable=False, db_default="")
     public_fingerprint = models.CharField(max_length=32, blank=True, editable=False, db_default="")
+    # Filed, and the reporter not yet acknowledged: the worker's outbox job writes the
+    # message (``notify.acknowledge_new``) so the filing request does not (settings
+    # ADUAN_AFTER_FILING).
+    acknowledgment_pending = models.BooleanField(default=False, editable=False, db_default=False)
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -410,6 +414,12 @@ class Complaint(models.Model):
                 fields=["due_at", "received_at", "id"],
                 name="complaint_queue",
                 condition=Q(status__in=["baru", "terverifikasi"]),
+            ),
+            # The few complaints waiting for their acknowledgment, found without a scan.
+            models.Index(
+                fields=["id"],
+                name="complaint_ack_pending",
+                condition=Q(acknowledgment_pending=True),
             ),
         ]
 

@@ -7,6 +7,7 @@ rolls back, nothing is sent; if it commits, the worker sends it, retrying.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from aduan.lib import smsgrammar
@@ -170,3 +171,41 @@ def notify_reporter(complaint: Complaint, event: Event) -> list[OutboundMessage]
             )
         )
     return messages
+
+
+ACKNOWLEDGE_BATCH = 200
+
+
+def acknowledge_new(batch: int = ACKNOWLEDGE_BATCH) -> int:
+    """Write the acknowledgment of every complaint filed with ``acknowledgment_pending``
+    (``ADUAN_AFTER_FILING = "worker"``); returns how many were acknowledged.
+
+    Run by the outbox job just before it sends. Each batch is one transaction: the
+    messages are written and the marks cleared together, so a worker killed midway
+    leaves the batch for the next run and a reporter is acknowledged once. The
+    complaints are claimed with ``skip_locked``, so two workers never take the same one.
+    """
+    done = 0
+    while True:
+        with transaction.atomic():
+            pending = list(
+                Complaint.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(acknowledgment_pending=True)
+                .order_by("pk")[:batch]
+            )
+            if not pending:
+                return done
+            created = {
+                e.complaint_id: e
+                for e in Event.objects.filter(complaint__in=pending, kind=Event.Kind.CREATED)
+            }
+            for complaint in pending:
+                event = created.get(complaint.pk)
+                if event is not None:
+                    notify_reporter(complaint, event)
+            Complaint.objects.filter(pk__in=[c.pk for c in pending]).update(
+                acknowledgment_pending=False
+            )
+            done += len(pending)
+        if len(pending) < batch:
+            return done

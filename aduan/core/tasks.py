@@ -32,6 +32,7 @@ from django.db import close_old_connections, connection, transaction
 
 from . import jobs
 from .metrics import job_timer
+from .notify import acknowledge_new
 from .outbox import deliver_due
 
 log = logging.getLogger("aduan.worker")
@@ -41,15 +42,20 @@ OUTBOX_BUDGET_SECONDS = 20.0
 
 
 def deliver_outbox() -> str:
-    """Send every due message (in batches), within a time budget."""
+    """Write the acknowledgments of new complaints, then send every due message (in
+    batches), within a time budget."""
     started = time.monotonic()
+    acknowledged = acknowledge_new()
     sent = failed = 0
     while time.monotonic() - started < OUTBOX_BUDGET_SECONDS:
         s, f = deliver_due()
         sent, failed = sent + s, failed + f
         if not s and not f:
             break
-    return f"{sent} sent, {failed} failed" if sent or failed else ""
+    done = f"{sent} sent, {failed} failed" if sent or failed else ""
+    if acknowledged:
+        done = f"{acknowledged} acknowledged" + (f", {done}" if done else "")
+    return done
 
 
 OUTBOX_JOB = jobs.Job("outbox.deliver", deliver_outbox, every_seconds=2, queue=jobs.OUTBOX)

@@ -386,6 +386,7 @@ def load_complaints(n: int = 400, seed: int = 2611, days: int = 120) -> int:
     OutboundMessage.objects.filter(state=OutboundMessage.State.PENDING).update(
         state=OutboundMessage.State.SENT, sent_at=now, provider_id="demo-history"
     )
+    Complaint.objects.filter(acknowledgment_pending=True).update(acknowledgment_pending=False)
     return created
 
 

@@ -7,7 +7,7 @@ database's only write lock) and keep the citizen's filing waiting on it.
 
 - A new complaint is left to the worker's ``triage.new`` job (jobs.py), which suggests for
   new complaints in filing order on its own queue within seconds: the citizen's request
-  does no inference at all. With ``ADUAN_TRIAGE_NEW = "request"`` the web process computes
+  does no inference at all. With ``ADUAN_AFTER_FILING = "request"`` the web process computes
   it itself right after the commit instead.
 - A correction or a return (a moderator's action) is recomputed right after the commit,
   so the moderator's next page shows the fresh suggestion.
@@ -52,7 +52,7 @@ def on_transition(complaint, event) -> None:
     if event.kind != Event.Kind.CREATED and complaint.status not in MODERATOR_STATUSES:
         return
     full = event.kind == Event.Kind.CREATED
-    if full and settings.ADUAN_TRIAGE_NEW == "worker":
+    if full and settings.ADUAN_AFTER_FILING == "worker":
         return  # jobs.triage_new suggests it, on the worker
     transaction.on_commit(functools.partial(triage_committed, complaint.pk, full=full))
 

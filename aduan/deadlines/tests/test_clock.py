@@ -3,6 +3,9 @@ deadlines written on the complaint by every lifecycle step."""
 
 from datetime import date
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from aduan.core import lifecycle
 from aduan.core.models import Status
 from aduan.deadlines.models import Closure, RegionalHoliday, SlaRule, StageRecord
@@ -28,6 +31,20 @@ def test_filing_starts_the_dispatch_clock_without_bumping_version(make_complaint
     assert (record.stage, record.cycle, record.outcome) == ("dispatch", 1, Outcome.OPEN)
     # The first ladder step: three quarters of 24 hours.
     assert record.next_escalation_at == wib(2026, 3, 3, 4, 0)
+
+
+def test_a_filing_inserts_its_deadlines_with_the_row(make_complaint):
+    """before_filing writes the first deadlines onto the complaint before its INSERT: the
+    filing sends no UPDATE of the complaint, and the row holds what the ledger computed."""
+    with CaptureQueriesContext(connection) as queries:
+        complaint = make_complaint(at=wib(2026, 3, 6, 16, 30))
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "core_complaint"')]
+    assert updates == []
+    complaint.refresh_from_db()
+    [record] = records(complaint)
+    assert complaint.due_stage == "dispatch"
+    assert complaint.due_at == complaint.dispatch_due_at == record.due_at
+    assert record.due_at == wib(2026, 3, 7, 16, 30)
 
 
 def test_dispatch_over_a_weekend(make_complaint, mira, city):

@@ -1,4 +1,4 @@
-"""New complaints triaged by the worker (``ADUAN_TRIAGE_NEW = "worker"``, the default outside
+"""New complaints triaged by the worker (``ADUAN_AFTER_FILING = "worker"``, the default outside
 the tests): the citizen's request computes nothing, the ``triage.new`` job suggests in filing
 order, claims each complaint so several workers share the work, and a failure is left for
 the next run without holding up the others."""
@@ -22,7 +22,7 @@ from .test_mass_events import FAR_FLOOD, POTHOLES, T0, event_members, file_flood
 
 @pytest.fixture
 def worker_mode(settings):
-    settings.ADUAN_TRIAGE_NEW = "worker"
+    settings.ADUAN_AFTER_FILING = "worker"
 
 
 def test_the_job_has_a_queue_of_its_own_and_runs_every_two_seconds():
