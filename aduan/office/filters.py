@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Subquery
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,7 @@ from aduan.core.models import (
 from aduan.lib.codes import normalize_code
 
 from .paging import Key
+from .widgets import Select
 
 # Nearest deadline first; complaints without a running clock after them, oldest first.
 BY_DEADLINE = (Key("due_at", nullable=True), Key("received_at"), Key("id"))
@@ -35,36 +37,46 @@ class FilterForm(forms.Form):
     """GET filters. Every field is optional; an invalid value is simply ignored."""
 
     q = forms.CharField(label=_("Cari kode atau isi"), required=False, max_length=100)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=Select)
     channel = forms.ChoiceField(
-        label=_("Kanal"), required=False, choices=_blank(_("Semua kanal")) + Channel.choices
+        label=_("Kanal"),
+        required=False,
+        choices=_blank(_("Semua kanal")) + Channel.choices,
+        widget=Select,
     )
     kind = forms.ChoiceField(
-        label=_("Jenis"), required=False, choices=_blank(_("Semua jenis")) + Kind.choices
+        label=_("Jenis"),
+        required=False,
+        choices=_blank(_("Semua jenis")) + Kind.choices,
+        widget=Select,
     )
     category = forms.ModelChoiceField(
         label=_("Kategori"),
         required=False,
         queryset=Category.objects.filter(is_active=True),
         empty_label=_("Semua kategori"),
+        widget=Select,
     )
     kecamatan = forms.ModelChoiceField(
         label=_("Kecamatan"),
         required=False,
         queryset=Kecamatan.objects.all(),
         empty_label=_("Semua kecamatan"),
+        widget=Select,
     )
     kelurahan = forms.ModelChoiceField(
         label=_("Kelurahan"),
         required=False,
         queryset=Kelurahan.objects.select_related("kecamatan"),
         empty_label=_("Semua kelurahan"),
+        widget=Select,
     )
     agency = forms.ModelChoiceField(
         label=_("OPD"),
         required=False,
         queryset=Agency.objects.filter(is_active=True),
         empty_label=_("Semua OPD"),
+        widget=Select,
     )
     returned = forms.BooleanField(label=_("Hanya yang dikembalikan OPD"), required=False)
     # Inbox only; applied by the inbox view, which knows the user's agency.
@@ -76,6 +88,7 @@ class FilterForm(forms.Form):
             ("lead", _("OPD utama")),
             ("supporting", _("OPD pendukung")),
         ],
+        widget=Select,
     )
     mine = forms.BooleanField(label=_("Hanya yang ditugaskan ke saya"), required=False)
 
@@ -148,12 +161,34 @@ class FilterForm(forms.Form):
 def involving(agency) -> Q:
     """Complaints with ``agency`` as lead or supporting agency.
 
-    An EXISTS on the through table rather than a join: a join plus DISTINCT
-    breaks the keyset ordering and multiplies rows.
+    Never a join: a join plus DISTINCT breaks the keyset ordering and multiplies rows.
+    On PostgreSQL the supporting side is ``id = ANY(ARRAY(SELECT complaint_id ...))``,
+    which the planner evaluates once and ORs with the lead side as two bitmap index
+    scans (``complaint_agency_status`` and the primary key). A correlated EXISTS in the
+    OR forbids that: PostgreSQL then reads every complaint in the list's statuses and
+    tests each (at a million complaints, the busiest agency's inbox: 130 ms reading
+    33,000 rows for 9,000, against about 20 ms). Elsewhere the EXISTS stays.
     """
     through = Complaint.supporting_agencies.through
+    if connection.vendor == "postgresql":
+        supported = through.objects.filter(agency=agency).values("complaint_id")
+        return Q(lead_agency=agency) | Q(_AnyOf(F("pk"), Subquery(supported)))
     supporting = through.objects.filter(complaint_id=OuterRef("pk"), agency=agency)
     return Q(lead_agency=agency) | Q(Exists(supporting))
+
+
+class _AnyOf(Func):
+    """``expression = ANY(ARRAY(subquery))`` (PostgreSQL): the subquery runs once, and
+    the comparison can use an index."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def as_sql(self, compiler, connection, **extra_context):
+        expression, subquery = self.get_source_expressions()
+        lhs, lhs_params = compiler.compile(expression)
+        rhs, rhs_params = compiler.compile(subquery)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
 
 
 def search(text: str) -> Q:

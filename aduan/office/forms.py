@@ -28,6 +28,7 @@ from aduan.lib.codes import normalize_code
 from aduan.portal.forms import CheckedPhotosField
 
 from .models import ResponseTemplate
+from .widgets import Select
 
 
 class AgencyChoiceField(forms.ModelChoiceField):
@@ -345,18 +346,21 @@ class BulkForm(forms.Form):
     action = forms.ChoiceField(
         label=_("Tindakan massal"),
         choices=[(DISPATCH, _("Disposisikan ke satu OPD")), (REJECT, _("Tolak dengan alasan"))],
+        widget=Select,
     )
     lead = AgencyChoiceField(
         label=_("OPD tujuan"),
         queryset=Agency.objects.filter(is_active=True),
         required=False,
         empty_label="—",
+        widget=Select,
     )
     reason = forms.ModelChoiceField(
         label=_("Alasan penolakan"),
         queryset=RejectionReason.objects.filter(is_active=True),
         required=False,
         empty_label="—",
+        widget=Select,
     )
     note = forms.CharField(
         label=_("Catatan internal (opsional)"), required=False, max_length=500, help_text=INTERNAL

@@ -138,11 +138,20 @@ def _values_of(row, keys) -> list:
     return [getattr(row, key.field) for key in keys]
 
 
-def paginate(queryset, keys: tuple[Key, ...], *, after="", before="", size=50) -> Page:
+def paginate(
+    queryset, keys: tuple[Key, ...], *, after="", before="", size=50, ids_first=False
+) -> Page:
     """One page of ``queryset`` in the order of ``keys``.
 
     ``after``/``before`` are cursors from a previous :class:`Page`; a cursor
     that does not decode is ignored (first page), never an error.
+
+    ``ids_first``: find the page's ids, then read its rows (with the queryset's joins)
+    by id. When no index gives the order and PostgreSQL must sort every match (an
+    agency's inbox: 9,000 open complaints by deadline), it then sorts narrow rows and
+    joins 51 of them, not all 9,000 (measured at a million complaints: 42 -> 20 ms).
+    One more statement; a row changed between the two in a way that takes it out of
+    the list is left out of the page.
     """
     reverse = False
     values = _decode(after, keys) if after else None
@@ -152,8 +161,14 @@ def paginate(queryset, keys: tuple[Key, ...], *, after="", before="", size=50) -
     qs = queryset.order_by(*order_by(keys, reverse))
     if values is not None:
         qs = qs.filter(seek(keys, values, reverse))
-    rows = list(qs[: size + 1])
-    more = len(rows) > size
+    if ids_first:
+        ids = list(qs.values_list("pk", flat=True)[: size + 1])
+        found = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()} if ids else {}
+        rows = [found[pk] for pk in ids if pk in found]
+        more = len(ids) > size
+    else:
+        rows = list(qs[: size + 1])
+        more = len(rows) > size
     rows = rows[:size]
     if reverse:
         rows.reverse()

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from aduan.core import disclosure
-from aduan.core.models import Privacy
+from aduan.core.models import Complaint, Privacy
 from aduan.core.permissions import has_perm
 
 
@@ -42,13 +42,30 @@ def redirect_back(request, fallback: str, *args):
     return redirect(fallback, *args)
 
 
+# The choice fields a list row names, labelled once per list (see ``summarise_rows``).
+_LABELLED = ("status", "kind", "channel", "priority", "privacy")
+
+
+def _choice_labels(name: str) -> dict:
+    """``{value: label}`` of a Complaint choice field, in the active language."""
+    return {value: str(label) for value, label in Complaint._meta.get_field(name).flatchoices}
+
+
 def summarise_rows(rows, user, *, handling: bool) -> None:
     """Give each complaint of a staff list what its row may show ``user``.
 
     ``row_summary`` is the staff projection's one line (``None``: a secret complaint
     outside the lists of those who handle it); ``privacy_flag`` names any mode other
     than ``publik``, so templates never compare privacy values themselves.
+    ``labels`` holds the row's status, kind, channel, priority and privacy as
+    ``get_FOO_display()`` would give them, translated once per list instead of per
+    call (Django's ``get_FOO_display`` translates every choice of the field on every
+    call: 5 fields x 50 rows made 1,700 gettext calls per page).
     """
+    labels = {name: _choice_labels(name) for name in _LABELLED}
     for c in rows:
         c.row_summary = disclosure.staff_summary(c, user, handling=handling)
-        c.privacy_flag = c.get_privacy_display() if c.privacy != Privacy.PUBLIK else ""
+        c.labels = {
+            name: labels[name].get(getattr(c, name), getattr(c, name)) for name in _LABELLED
+        }
+        c.privacy_flag = c.labels["privacy"] if c.privacy != Privacy.PUBLIK else ""

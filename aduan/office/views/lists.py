@@ -55,6 +55,7 @@ def _page(request, queryset, form, keys, template, context, *, handling, status=
         after=request.GET.get("setelah", ""),
         before=request.GET.get("sebelum", ""),
         size=PAGE_SIZE,
+        ids_first=True,
     )
     summarise_rows(page.rows, request.user, handling=handling)
     total, more = bounded_count(queryset)
