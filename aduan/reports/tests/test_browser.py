@@ -1,8 +1,8 @@
 """The public pages and a scorecard in a real browser: they read well on a phone, pass
 axe-core without serious findings, and the map works without JavaScript.
 
-Screenshots: docs/screenshots/public-feed.png, public-map.png, stats.png, scorecard.png,
-reports-dashboard-1366.png.
+Screenshots: docs/screenshots/public-feed.png, public-map.png, stats.png, stats-1366.png,
+stats-phone.png, scorecard.png, reports-dashboard-1366.png.
 """
 
 import pytest
@@ -214,5 +214,53 @@ def test_report_tables_fit_a_1366_px_screen(demo_city, live_server, browser):
             boxes = page.locator(".rp-table-wrap")
             assert page.locator("table").count() == boxes.count(), path
             assert set(boxes.evaluate_all("(els) => els.map((e) => e.tabIndex)")) == {0}
+    finally:
+        page.context.close()
+
+
+# The data tables of the outcomes (eight columns and a label): the widest on the page.
+OUTCOME_TABLES = (
+    "Tabel data: aduan per bulan",
+    "Tabel data: aduan per kategori",
+    "Tabel data: aduan per OPD",
+)
+OPEN_EVERY_TABLE = "() => document.querySelectorAll('details').forEach((d) => { d.open = true; })"
+
+
+def test_statistics_tables_fit_a_1366_px_screen(demo_city, live_server, browser):
+    """The public statistics whole on a laptop, without a sideways scrollbar in any table's
+    box; on a phone only the tables' own boxes scroll, never the page."""
+    page = new_page(browser, phone=False, viewport=LAPTOP)
+    try:
+        page.goto(live_server.url + "/publik/statistik/")
+        for summary in OUTCOME_TABLES:
+            page.get_by_text(summary, exact=True).click()
+        outcome = page.get_by_role("columnheader", name="Tidak dapat ditindaklanjuti")
+        expect(outcome).to_have_count(len(OUTCOME_TABLES))
+        assert_accessible(page)
+        screenshot(page, "stats-1366")
+        # A table in a closed <details> has no width: every one is measured open.
+        page.evaluate(OPEN_EVERY_TABLE)
+        tables = page.locator("table")
+        assert tables.count() >= 8
+        for table in tables.all():
+            expect(table).to_be_visible()
+        assert page.evaluate(OVERFLOWING) == []
+    finally:
+        page.context.close()
+
+    page = new_page(browser, phone=True)
+    try:
+        page.goto(live_server.url + "/publik/statistik/")
+        page.get_by_text(OUTCOME_TABLES[0], exact=True).click()
+        assert_accessible(page)
+        screenshot(page, "stats-phone")
+        page.evaluate(OPEN_EVERY_TABLE)
+        wide = page.evaluate(OVERFLOWING)
+        assert not [w for w in wide if w.startswith("page")], wide
+        # What does not fit a phone scrolls inside a box of its own the keyboard can reach.
+        boxes = page.locator(".rp-table-wrap")
+        assert page.locator("table").count() == boxes.count()
+        assert set(boxes.evaluate_all("(els) => els.map((e) => e.tabIndex)")) == {0}
     finally:
         page.context.close()
