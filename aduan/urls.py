@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aduan.channels import urls as channel_urls
 from aduan.core import health, metrics
 from aduan.portal import media
 
@@ -13,6 +14,9 @@ media_patterns = (
 )
 
 urlpatterns = [
+    # The app API, Open311 and the gateways first: the most frequent requests, and none of
+    # their paths is a page's.
+    path("", include(channel_urls.machine_patterns)),
     # Also answered by core.health.ProbeMiddleware before any other middleware; named here.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -24,7 +28,7 @@ urlpatterns = [
     path("kantor/triase/", include("aduan.triage.urls")),
     path("", include("aduan.privacy.urls")),
     path("kantor/", include("aduan.office.urls")),
-    path("", include("aduan.channels.urls")),
+    path("", include(channel_urls.staff_patterns)),
     path("", include("aduan.knowledge.urls")),
     path("peta/", include("aduan.geo.urls")),
     path("", include("aduan.reports.urls")),

@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aduan.core.compiled import CompiledInsert
+
 
 def new_api_key() -> str:
     return secrets.token_urlsafe(24)
@@ -45,7 +47,7 @@ class ApiClient(models.Model):
         return self.name
 
 
-class Open311Submission(models.Model):
+class Open311Submission(CompiledInsert, models.Model):
     """Which client filed a complaint through Open311, and the token it may resolve."""
 
     complaint = models.OneToOneField(

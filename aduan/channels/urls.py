@@ -11,7 +11,9 @@ from .open311 import views as open311
 
 _FMT = r"\.(?P<fmt>[A-Za-z0-9]+)$"
 
-urlpatterns = [
+# Machine endpoints (app API, Open311, gateways): mounted first in aduan.urls, so the
+# busiest requests are resolved without trying every page pattern before them.
+machine_patterns = [
     path("api/v1/", api.urls),
     # Open311 GeoReport v2; the singular /request/ is the alias swagger.json uses.
     re_path(r"^open311/v2/discovery" + _FMT, open311.discovery, name="channels_open311_discovery"),
@@ -50,10 +52,15 @@ urlpatterns = [
     path("webhooks/email/", webhooks.email, name="channels_webhook_email"),
     # Mail services through django-anymail: /webhooks/email/<service>/inbound/
     path("webhooks/email/", include((mail_inbound.urlpatterns, "anymail"))),
-    # Moderators
+]
+
+# Moderators' pages, mounted with the other staff pages.
+staff_patterns = [
     path("kantor/kanal/baru/", staff.file_for_citizen, name="channels_staff_file"),
     path("kantor/kanal/medsos/", staff.social_import, name="channels_social_import"),
     path(
         "kantor/kanal/medsos/<str:code>/balas/", staff.social_answer, name="channels_social_answer"
     ),
 ]
+
+urlpatterns = machine_patterns + staff_patterns

@@ -372,7 +372,7 @@ def _text(found: _Found, name: str, value, max_length: int) -> str | None:
 
 def letters(text: str) -> int:
     """Letters and digits in ``text``: what the minimum length counts."""
-    return sum(ch.isalnum() for ch in text)
+    return sum(map(str.isalnum, text))
 
 
 def _choice(found: _Found, name: str, value, choices, default: str) -> str:

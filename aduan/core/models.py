@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.codes import new_token
 
+from .compiled import CompiledInsert
+
 
 class Role(models.TextChoices):
     MODERATOR = "moderator", _("Moderator (Diskominfo)")
@@ -297,7 +299,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(Q(lead_agency=agency) | Q(supporting_agencies=agency)).distinct()
 
 
-class Complaint(models.Model):
+class Complaint(CompiledInsert, models.Model):
     code = models.CharField(_("kode"), max_length=20, unique=True)
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     # Idempotency: a retried submission (same form or Idempotency-Key) finds this row.
@@ -459,7 +461,7 @@ class Complaint(models.Model):
         return result + [a for a in self.supporting_agencies.all() if a.pk != self.lead_agency_id]
 
 
-class Event(models.Model):
+class Event(CompiledInsert, models.Model):
     """One row per change: the timeline, audit, notifications and reports read these."""
 
     class Kind(models.TextChoices):

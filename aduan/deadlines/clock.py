@@ -64,6 +64,14 @@ _DUE_FIELDS = {
 def on_transition(complaint: Complaint, event: Event) -> None:
     if event.kind in IGNORED_EVENTS:
         return
+    first = complaint.__dict__.pop("_filing_ledger", None)
+    if first is not None and event.kind == E.CREATED and first.at == event.created_at:
+        # The filing's own ledger, already reckoned by before_filing: give its record the
+        # complaint's new id and write it.
+        for record in first.new:
+            record.complaint_id = complaint.pk
+        first.save()
+        return
     ledger = Ledger(complaint, event.created_at)
     ledger.apply(event)
     ledger.save()
@@ -73,14 +81,16 @@ def before_filing(complaint: Complaint, at: datetime) -> None:
     """Write a complaint's first deadlines onto it before the filing inserts it: the row
     goes in with them, and :meth:`Ledger.save` of the filing then needs no UPDATE.
 
-    The same ledger the filing's event runs, on the complaint not yet saved (its stage
-    record is made again, with the complaint's id, when the event is applied)."""
+    The same ledger the filing's event runs, on the complaint not yet saved; it is kept
+    on the complaint, and :func:`on_transition` of the filing's event writes its stage
+    record with the complaint's id rather than reckoning the deadline again."""
     complaint._filing = True
     try:
         ledger = Ledger(complaint, at)
         ledger.start(Stage.DISPATCH)
         for name, value in ledger.due_fields().items():
             setattr(complaint, name, value)
+        complaint._filing_ledger = ledger
     finally:
         del complaint._filing
 
@@ -342,7 +352,9 @@ class Ledger:
         return {**self.fields, "due_stage": stage, "due_at": due}
 
     def save(self) -> None:
-        if self.new:
+        if len(self.new) == 1:  # a filing's first stage: the compiled INSERT
+            self.new[0].save(force_insert=True)
+        elif self.new:
             StageRecord.objects.bulk_create(self.new)
         for record in self.changed.values():
             record.save(

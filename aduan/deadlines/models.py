@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from aduan.core.compiled import CompiledInsert
 from aduan.core.models import Agency, Category, Complaint, Event, Kind, Priority
 
 
@@ -263,7 +264,7 @@ class DutyShift(models.Model):
 # -- what happened ------------------------------------------------------------------------
 
 
-class StageRecord(models.Model):
+class StageRecord(CompiledInsert, models.Model):
     """One stage of one complaint, from start to outcome: the deadline's ledger.
 
     A stage that starts again (a returned dispatch, a disputed answer) gets a new
