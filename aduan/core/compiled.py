@@ -129,6 +129,22 @@ _AS_GIVEN = {
     models.EmailField: str,
     models.BooleanField: bool,
 }
+# Fields (exact classes) whose database form of None is None on every backend.
+_NONE_AS_GIVEN = frozenset(
+    {
+        *_AS_GIVEN,
+        models.DateTimeField,
+        models.DateField,
+        models.DecimalField,
+        models.IntegerField,
+        models.BigIntegerField,
+        models.SmallIntegerField,
+        models.PositiveIntegerField,
+        models.PositiveSmallIntegerField,
+        models.PositiveBigIntegerField,
+        models.ForeignKey,
+    }
+)
 
 
 class _InsertShape:
@@ -138,8 +154,10 @@ class _InsertShape:
         self.converters = converters
         self.head = head
         self.given = (tuple(fields), tuple(returning or ()))
-        # (field, the value type it takes as given, or None)
-        self.fields = [(field, _AS_GIVEN.get(type(field))) for field in fields]
+        # (field, the value type it takes as given or None, whether it takes None as given)
+        self.fields = [
+            (field, _AS_GIVEN.get(type(field)), type(field) in _NONE_AS_GIVEN) for field in fields
+        ]
         self.tail = tail
         self.returning = bool(returning)
         # The SQL for each pattern of NULL values: a NULL is written into the statement
@@ -188,9 +206,9 @@ class CompiledInsert:
             return super()._do_insert(manager, using, fields, returning_fields, raw)
         connection = connections[using]
         values = []
-        for field, as_given in shape.fields:
+        for field, as_given, none_as_given in shape.fields:
             value = field.pre_save(self, True)
-            if as_given is not None and (value is None or type(value) is as_given):
+            if (value is None and none_as_given) or type(value) is as_given:
                 values.append(value)
             elif hasattr(value, "resolve_expression"):
                 return super()._do_insert(manager, using, fields, returning_fields, raw)
